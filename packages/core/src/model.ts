@@ -1,0 +1,194 @@
+/**
+ * The domain model shared by every port and use case. Plain, JSON-safe data only: values cross
+ * process, MCP and HTTP boundaries unchanged.
+ */
+
+/** The database engines LegacyBridge knows. Per-dialect tables are `Record<Dialect, …>` so a new one fails to compile until written. */
+export type Dialect = 'postgres' | 'mysql' | 'mssql' | 'oracle' | 'sqlite';
+
+/** Every dialect, in a stable order. */
+export const DIALECTS: readonly Dialect[] = ['postgres', 'mysql', 'mssql', 'oracle', 'sqlite'];
+
+/**
+ * A coarse, engine-independent type. The engine's own type name always travels beside it
+ * (`nativeType`), because legacy schemas are full of types this list cannot express.
+ */
+export type LogicalType =
+  | 'integer'
+  | 'bigint'
+  | 'decimal'
+  | 'float'
+  | 'boolean'
+  | 'text'
+  | 'binary'
+  | 'date'
+  | 'time'
+  | 'timestamp'
+  | 'timestamptz'
+  | 'interval'
+  | 'json'
+  | 'uuid'
+  | 'array'
+  | 'enum'
+  | 'xml'
+  | 'other';
+
+/** A table or view, optionally schema-qualified. `schema` undefined means the connection's default. */
+export interface TableRef {
+  readonly schema?: string | undefined;
+  readonly name: string;
+}
+
+export type TableKind = 'table' | 'view' | 'materialized_view' | 'foreign_table';
+
+/** One entry of a table listing: cheap to produce for thousands of tables. */
+export interface TableInfo {
+  readonly schema?: string | undefined;
+  readonly name: string;
+  readonly kind: TableKind;
+  /** From statistics, never from `COUNT(*)`; undefined when the engine has no estimate. */
+  readonly rowEstimate?: number | undefined;
+  readonly comment?: string | undefined;
+}
+
+/** Narrows a listing. Pattern matching and paging are done by the use case, not the adapter. */
+export interface TableFilter {
+  readonly schema?: string | undefined;
+}
+
+export interface ColumnInfo {
+  readonly name: string;
+  /** 1-based position in the table. */
+  readonly ordinal: number;
+  /** The engine's type name as declared, e.g. `NUMBER(10,2)`, `character varying(40)`. */
+  readonly nativeType: string;
+  readonly logicalType: LogicalType;
+  readonly nullable: boolean;
+  /** The default expression as the engine prints it. */
+  readonly default?: string | undefined;
+  /** 1-based position in the primary key, undefined when not part of it. */
+  readonly primaryKeyPosition?: number | undefined;
+  readonly comment?: string | undefined;
+}
+
+/** A column with the table it belongs to: what schema search needs, read for all tables at once. */
+export interface ColumnSummary {
+  readonly table: TableRef;
+  readonly name: string;
+  readonly nativeType: string;
+  readonly logicalType: LogicalType;
+  readonly comment?: string | undefined;
+}
+
+export interface ForeignKeyInfo {
+  readonly name?: string | undefined;
+  /** The referencing table (for `referencedBy` entries this is the other table). */
+  readonly table: TableRef;
+  readonly columns: readonly string[];
+  readonly referencedTable: TableRef;
+  readonly referencedColumns: readonly string[];
+}
+
+export interface IndexInfo {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  readonly primary: boolean;
+}
+
+/** Everything an assistant needs to write correct SQL against one table. */
+export interface TableDetail {
+  readonly table: TableInfo;
+  readonly columns: readonly ColumnInfo[];
+  /** Column names in key order; empty when the table has no declared primary key. */
+  readonly primaryKey: readonly string[];
+  /** Keys declared on this table pointing elsewhere. */
+  readonly foreignKeys: readonly ForeignKeyInfo[];
+  /** Keys declared on other tables pointing at this one. */
+  readonly referencedBy: readonly ForeignKeyInfo[];
+  readonly indexes: readonly IndexInfo[];
+}
+
+/**
+ * A JSON-safe cell value. Adapters normalise: 64-bit integers and decimals become exact strings,
+ * dates ISO 8601 strings, binary `{ $binary: base64, length }` (capped), JSON stays JSON.
+ */
+export type CellValue =
+  | string
+  | number
+  | boolean
+  | null
+  | { readonly $binary: string; readonly length: number; readonly truncated?: boolean }
+  | readonly CellValue[]
+  | { readonly [key: string]: unknown };
+
+export interface ResultColumn {
+  readonly name: string;
+  readonly nativeType?: string | undefined;
+  readonly logicalType: LogicalType;
+}
+
+/** Rows are arrays in column order: no key repeated per row, cheap to serialise and to read. */
+export interface QueryResult {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: readonly (readonly CellValue[])[];
+  readonly rowCount: number;
+  /** True when reading stopped at a cap: more rows existed. */
+  readonly truncated: boolean;
+  readonly truncatedBy?: 'rows' | 'bytes' | undefined;
+  readonly durationMs: number;
+}
+
+/** Bounds applied to one query. Reading stops at the first cap reached; the SQL is never rewritten. */
+export interface QueryLimits {
+  readonly maxRows: number;
+  /** Approximate size of the serialised rows. */
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+}
+
+export interface QueryPlan {
+  readonly dialect: Dialect;
+  /** The engine's plan as readable text, one node a line. */
+  readonly text: string;
+  /** The engine's estimated total cost, when it reports one. */
+  readonly estimatedCost?: number | undefined;
+  /** The engine's structured plan (e.g. PostgreSQL FORMAT JSON), when available. */
+  readonly raw?: unknown;
+}
+
+/** Pool gauges for /metrics. `max` includes overflow. */
+export interface PoolStats {
+  readonly size: number;
+  readonly max: number;
+  readonly active: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+/**
+ * What an adapter can do. Core branches on these flags, never on the dialect name.
+ * Defaults (when a third-party adapter is unsure) are the conservative `false`.
+ */
+export interface DatabaseCapabilities {
+  /** The engine has schemas/namespaces (PostgreSQL, SQL Server, Oracle; MySQL databases count). */
+  readonly supportsSchemas: boolean;
+  /** A running query can be cancelled on the server before its timeout. */
+  readonly supportsCancel: boolean;
+  /** `explain()` returns the engine's plan. */
+  readonly supportsExplain: boolean;
+  /** Estimated row counts are available from statistics. */
+  readonly supportsRowEstimates: boolean;
+  /** Tables and columns can carry comments. */
+  readonly supportsComments: boolean;
+  /** The schema unqualified names resolve to, when known without a query. */
+  readonly defaultSchema?: string | undefined;
+}
+
+/** Server identity for diagnostics (`doctor`, readiness). */
+export interface ServerInfo {
+  readonly dialect: Dialect;
+  readonly version: string;
+  readonly user?: string | undefined;
+  readonly database?: string | undefined;
+}

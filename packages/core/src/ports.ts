@@ -1,0 +1,147 @@
+import type { Result, ResultAsync } from 'neverthrow';
+import type { ConfigFailure, DatabaseFailure, SecretFailure } from './errors.js';
+import type { ReadOnlyQuery } from './guard/read-only-query.js';
+import type {
+  ColumnSummary,
+  DatabaseCapabilities,
+  Dialect,
+  PoolStats,
+  QueryLimits,
+  QueryPlan,
+  QueryResult,
+  ServerInfo,
+  TableDetail,
+  TableFilter,
+  TableInfo,
+  TableRef,
+} from './model.js';
+
+/**
+ * One database, seen through the questions the use cases ask. Implementations connect lazily (the
+ * constructor opens nothing), convert every driver error once into a DatabaseFailure, and never throw
+ * from these methods except on programming errors.
+ */
+export interface DatabasePort {
+  readonly dialect: Dialect;
+  readonly capabilities: DatabaseCapabilities;
+  /** Round trip to the server. @returns err(ConnectionFailed | AuthenticationFailed | Timeout) when it cannot answer. */
+  ping(): ResultAsync<void, DatabaseFailure>;
+  /** Engine version, current user and database, for diagnostics. */
+  serverInfo(): ResultAsync<ServerInfo, DatabaseFailure>;
+  /** Every table and view visible to the user, read with a fixed number of catalog queries. */
+  listTables(filter?: TableFilter): ResultAsync<readonly TableInfo[], DatabaseFailure>;
+  /** Every column of every visible table, in one catalog query: what schema search needs. */
+  listColumns(filter?: TableFilter): ResultAsync<readonly ColumnSummary[], DatabaseFailure>;
+  /** Columns, keys, foreign keys (both directions) and indexes. @returns err(ObjectNotFound) for an unknown table. */
+  describeTable(ref: TableRef): ResultAsync<TableDetail, DatabaseFailure>;
+  /**
+   * Runs one guard-checked statement inside the adapter's read-only session, reading at most
+   * `limits.maxRows` rows and about `limits.maxBytes` bytes, stopping at `limits.timeoutMs`.
+   * @returns err(Timeout) after the timeout, err(Cancelled) when `signal` aborts, err(PoolExhausted)
+   * when no connection frees up in time.
+   */
+  executeReadOnly(
+    query: ReadOnlyQuery,
+    limits: QueryLimits,
+    signal?: AbortSignal,
+  ): ResultAsync<QueryResult, DatabaseFailure>;
+  /** The engine's plan for a statement, without executing it. */
+  explain(
+    query: ReadOnlyQuery,
+    limits: QueryLimits,
+    signal?: AbortSignal,
+  ): ResultAsync<QueryPlan, DatabaseFailure>;
+  /** Current pool gauges; cheap and synchronous (called on every /metrics scrape). */
+  poolStats(): PoolStats;
+  /** Closes every connection. Idempotent; later calls to other methods fail with ConnectionFailed. */
+  close(): Promise<void>;
+}
+
+/** Pool settings with the deployment guide's semantics; each adapter maps them onto its driver. */
+export interface PoolOptions {
+  /** Connections kept (DB_POOL_SIZE). */
+  readonly size: number;
+  /** Extra connections allowed under load, on top of `size` (deployment guide: 2 × size). */
+  readonly maxOverflow: number;
+  /** How long to wait for a free connection before PoolExhausted (DB_TIMEOUT). */
+  readonly acquireTimeoutMs: number;
+  /** Maximum connection lifetime; 0 = unlimited (DB_POOL_RECYCLE). */
+  readonly recycleMs: number;
+  /** Validate a connection before handing it out (DB_POOL_PRE_PING). */
+  readonly prePing: boolean;
+}
+
+/** What an adapter package exports so a registry can create it from a URL. */
+export interface AdapterDefinition {
+  readonly dialect: Dialect;
+  /** URL schemes without the colon, e.g. `['postgres', 'postgresql']`. */
+  readonly schemes: readonly string[];
+  /**
+   * Validates the URL and options and returns an unconnected adapter.
+   * @returns err(InvalidConfig) naming `DATABASE_URL` when the URL is malformed.
+   */
+  create(input: AdapterCreateInput): Result<DatabasePort, ConfigFailure>;
+}
+
+export interface AdapterCreateInput {
+  readonly url: string;
+  readonly pool: PoolOptions;
+  readonly logger: LoggerPort;
+  /** Passwords and other secrets resolved by the SecretPort, merged by the adapter into its options. */
+  readonly password?: string | undefined;
+}
+
+/** A secret's value with the name it was asked for. Never log `value`. */
+export interface Secret {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** Where secrets come from: environment, files (`NAME_FILE`), a manager, or a chain of them. */
+export interface SecretPort {
+  /** @returns err(SecretNotFound) when no source has it, err(SecretUnreadable) when a source failed. */
+  get(name: string): ResultAsync<Secret, SecretFailure>;
+}
+
+/** Low-cardinality label values: never SQL text, never user input. */
+export type MetricLabels = Readonly<Record<string, string>>;
+
+/**
+ * Counters, histograms and gauges. Fire-and-forget: an implementation must never throw or slow a
+ * request down. Names follow Prometheus conventions (`db_queries_total`, `…_seconds`).
+ */
+export interface MetricsPort {
+  increment(name: string, labels?: MetricLabels, value?: number): void;
+  observe(name: string, value: number, labels?: MetricLabels): void;
+  gauge(name: string, value: number, labels?: MetricLabels): void;
+}
+
+export type LogContext = Readonly<Record<string, unknown>>;
+
+/** Structured logging. Implementations write to stderr or a collector, never stdout (the MCP channel). */
+export interface LoggerPort {
+  debug(message: string, context?: LogContext): void;
+  info(message: string, context?: LogContext): void;
+  warn(message: string, context?: LogContext): void;
+  error(message: string, context?: LogContext): void;
+  /** A logger that adds `context` to every line. */
+  child(context: LogContext): LoggerPort;
+}
+
+/** A metrics port that records nothing. */
+export const noopMetrics: MetricsPort = {
+  increment() {},
+  observe() {},
+  gauge() {},
+};
+
+/** A logger that writes nothing. */
+export const noopLogger: LoggerPort = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return noopLogger;
+  },
+};

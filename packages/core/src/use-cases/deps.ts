@@ -1,0 +1,32 @@
+import type { DatabasePort, LoggerPort, MetricsPort } from '../ports.js';
+
+/** Operator-set bounds for assistant queries (config: QUERY_* and DB_TIMEOUT). */
+export interface QueryPolicy {
+  /** Rows returned when the caller does not say. */
+  readonly defaultRows: number;
+  /** Ceiling on rows whatever the caller asks. */
+  readonly maxRows: number;
+  /** Ceiling on the serialised size of the rows read. */
+  readonly maxBytes: number;
+  /** Statement timeout. */
+  readonly timeoutMs: number;
+  /** Longest SQL text accepted, in characters. */
+  readonly maxSqlLength: number;
+}
+
+/** Sensible bounds for library use; the server takes its own from configuration. */
+export const DEFAULT_QUERY_POLICY: QueryPolicy = {
+  defaultRows: 100,
+  maxRows: 1000,
+  maxBytes: 1024 * 1024,
+  timeoutMs: 30_000,
+  maxSqlLength: 100_000,
+};
+
+/** The ports every use case takes. */
+export interface UseCaseDeps {
+  readonly db: DatabasePort;
+  readonly metrics: MetricsPort;
+  readonly logger: LoggerPort;
+  readonly policy: QueryPolicy;
+}

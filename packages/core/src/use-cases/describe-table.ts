@@ -1,0 +1,53 @@
+import { errAsync, type ResultAsync } from 'neverthrow';
+import { type DatabaseFailure, dbFailure } from '../errors.js';
+import type { TableDetail, TableInfo, TableRef } from '../model.js';
+import type { UseCaseDeps } from './deps.js';
+import type { DescribeTableInput } from './inputs.js';
+import { closestNames } from './name-matching.js';
+
+/**
+ * Columns, keys, relationships and indexes of one table. Accepts `schema.table`, and a name in the
+ * wrong letter case when it is unambiguous (assistants write `custmst` for Oracle's `CUSTMST`).
+ * @returns err(ObjectNotFound) with the closest existing names when no such table exists.
+ */
+export function describeTable(
+  deps: UseCaseDeps,
+  input: DescribeTableInput,
+): ResultAsync<TableDetail, DatabaseFailure> {
+  const ref = toTableRef(input);
+  // Fast path: one catalog round trip when the caller spelled the name exactly.
+  return deps.db.describeTable(ref).orElse((failure) => {
+    if (failure.kind !== 'ObjectNotFound' || failure.objectType !== 'table') return errAsync(failure);
+    return deps.db
+      .listTables(ref.schema !== undefined ? { schema: ref.schema } : undefined)
+      .andThen((tables) => {
+        const candidates = tables.filter((t) => t.name.toLowerCase() === ref.name.toLowerCase());
+        const only = candidates.length === 1 ? candidates[0] : undefined;
+        if (only !== undefined && (only.name !== ref.name || only.schema !== ref.schema)) {
+          return deps.db.describeTable({ schema: only.schema, name: only.name });
+        }
+        return errAsync(notFound(ref, tables));
+      });
+  });
+}
+
+/** Turns tool input into a reference: an explicit `schema` wins; else `a.b` means schema `a`, table `b`. */
+export function toTableRef(input: { table: string; schema?: string | undefined }): TableRef {
+  if (input.schema !== undefined) return { schema: input.schema, name: input.table };
+  const dot = input.table.indexOf('.');
+  if (dot > 0 && dot < input.table.length - 1) {
+    return { schema: input.table.slice(0, dot), name: input.table.slice(dot + 1) };
+  }
+  return { name: input.table };
+}
+
+function notFound(ref: TableRef, tables: readonly TableInfo[]) {
+  const display = ref.schema !== undefined ? `${ref.schema}.${ref.name}` : ref.name;
+  const names = tables.map((t) => t.name);
+  return dbFailure('ObjectNotFound', {
+    objectType: 'table',
+    name: display,
+    suggestions: closestNames(ref.name, names),
+    message: `table ${display} not found`,
+  });
+}
