@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
-  dts: true,
+  // tsc --build (composite projects) is the type gate; tsup's d.ts pass must not be composite.
+  dts: { compilerOptions: { composite: false, incremental: false } },
   sourcemap: true,
   clean: true,
   target: 'node20',
