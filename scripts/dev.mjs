@@ -40,7 +40,15 @@ function install() {
   must(run('npx', [...PNPM, 'install', '--frozen-lockfile'], installEnv()), 'Installing dependencies');
 }
 
-const BUILD_ORDER = ['core', 'adapter-conformance', 'adapter-sqlite', 'transport-mcp', 'server'];
+const BUILD_ORDER = [
+  'core',
+  'adapter-conformance',
+  'adapter-sqlite',
+  'adapter-postgres',
+  'adapter-mysql',
+  'transport-mcp',
+  'server',
+];
 
 // Rebuild only packages whose sources (or whose dependencies' builds) are newer than their dist,
 // so a second `npm test` does not pay for six tsup runs.
