@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import { err, ok, type Result } from 'neverthrow';
+
+/** The transports the CLI can serve. */
+export type TransportKind = 'stdio' | 'http';
+
+/** What the command line asks for, before environment configuration is applied. */
+export type CliCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | {
+      readonly kind: 'serve';
+      readonly transport: TransportKind;
+      /** `--url` or the single positional argument; overrides DATABASE_URL. */
+      readonly url?: string | undefined;
+      /** `--host`; overrides APP_HOST. */
+      readonly host?: string | undefined;
+      /** `--port`; overrides APP_PORT. */
+      readonly port?: number | undefined;
+    };
+
+/**
+ * Parses `argv` (without the node and script paths) with node:util parseArgs, strictly.
+ * @returns err(message) for an unknown flag, a missing value, a bad `--transport` or `--port`, or
+ * more than one database URL; the message is for stderr and never echoes a URL.
+ */
+export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    // parseArgs messages name the flag ("Unknown option '--foo'"); they never contain values.
+    return err(`${(error as Error).message}. Run legacybridge --help for the options.`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return ok({ kind: 'help' });
+  if (values.version) return ok({ kind: 'version' });
+
+  if (positionals.length > 1 || (positionals.length === 1 && values.url !== undefined)) {
+    return err('Give the database URL once: either --url <url> or a single positional argument.');
+  }
+  const transport = values.transport ?? 'stdio';
+  if (transport !== 'stdio' && transport !== 'http') {
+    return err(`--transport must be stdio or http (got "${truncate(transport)}").`);
+  }
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65_535) {
+      return err(`--port must be a whole number from 0 to 65535 (got "${truncate(values.port)}").`);
+    }
+    port = Number(values.port);
+  }
+  if (values.host !== undefined && values.host.trim() === '') return err('--host must not be empty.');
+  const url = values.url ?? positionals[0];
+  if (url !== undefined && url.trim() === '') return err('--url must not be empty.');
+  return ok({ kind: 'serve', transport, url, host: values.host, port });
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      transport: { type: 'string', short: 't' },
+      host: { type: 'string' },
+      port: { type: 'string', short: 'p' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+}
+
+function truncate(value: string): string {
+  return value.length > 20 ? `${value.slice(0, 20)}…` : value;
+}
+
+/** The `--help` text. `schemes` are the registered URL schemes, listed so users see what works. */
+export function helpText(version: string, schemes: readonly string[]): string {
+  return `legacybridge ${version} — safe, read-only MCP access to SQL databases
+
+Usage:
+  legacybridge [options] [database-url]
+
+With no database configured it serves an embedded demo database (a small legacy ERP).
+
+Options:
+  --url <url>             Database to serve (else DATABASE_URL, DATABASE_URL_FILE, SQLITE_PATH, demo)
+  -t, --transport <kind>  stdio (default) or http
+      --host <host>       HTTP interface to listen on (else APP_HOST, default 127.0.0.1)
+  -p, --port <port>       HTTP port (else APP_PORT, default 8080; 0 picks a free port)
+  -h, --help              Show this help and exit
+  -v, --version           Print the version and exit
+
+Supported URL schemes: ${schemes.map((s) => `${s}://`).join(', ')} (or a bare SQLite file path)
+
+Environment: DATABASE_URL, SQLITE_PATH, DB_POOL_SIZE, DB_MAX_OVERFLOW, DB_TIMEOUT, DB_POOL_RECYCLE,
+DB_POOL_PRE_PING, QUERY_TIMEOUT, QUERY_DEFAULT_ROWS, QUERY_MAX_ROWS, QUERY_MAX_BYTES,
+QUERY_MAX_SQL_LENGTH, APP_ENV, APP_HOST, APP_PORT, LOG_LEVEL, LOG_FORMAT, ALLOWED_HOSTS, …
+Any secret can come from a file: DATABASE_URL_FILE=/run/secrets/db-url.
+Logs go to stderr; stdout carries MCP messages only.
+`;
+}

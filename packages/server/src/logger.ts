@@ -1,0 +1,71 @@
+import type { LogContext, LoggerPort } from '@legacybridge/core';
+
+/** Severity, lowest first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface LoggerOptions {
+  /** Lines below this level are dropped (LOG_LEVEL). */
+  readonly level: LogLevel;
+  /** `json`: one JSON object a line, for collectors; `text`: readable lines for a terminal (LOG_FORMAT). */
+  readonly format: 'json' | 'text';
+  /** Where a finished line goes; default stderr, because stdout is the MCP stdio channel. */
+  readonly write?: ((line: string) => void) | undefined;
+  /** Clock for tests. */
+  readonly now?: (() => Date) | undefined;
+}
+
+/** The `service` field of every line. */
+export const LOG_SERVICE = 'legacybridge';
+
+/**
+ * A LoggerPort writing `{timestamp, level, service, message, ...context}` lines (or readable text) to
+ * stderr only. Never throws: a context value that cannot be serialised is written as a placeholder.
+ */
+export function createLogger(options: LoggerOptions, context: LogContext = {}): LoggerPort {
+  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const now = options.now ?? (() => new Date());
+  const min = RANK[options.level];
+  const emit = (level: LogLevel, message: string, extra?: LogContext) => {
+    if (RANK[level] < min) return;
+    const fields = { ...context, ...extra };
+    const timestamp = now().toISOString();
+    const line =
+      options.format === 'json'
+        ? safeJson({ timestamp, level, service: LOG_SERVICE, message, ...fields })
+        : formatText(timestamp, level, message, fields);
+    try {
+      write(`${line}\n`);
+    } catch {
+      // A closed stderr must not take a request down with it.
+    }
+  };
+  return {
+    debug: (message, extra) => emit('debug', message, extra),
+    info: (message, extra) => emit('info', message, extra),
+    warn: (message, extra) => emit('warn', message, extra),
+    error: (message, extra) => emit('error', message, extra),
+    child: (extra) => createLogger(options, { ...context, ...extra }),
+  };
+}
+
+function formatText(timestamp: string, level: LogLevel, message: string, fields: LogContext): string {
+  const parts = Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s/.test(v) ? v : safeJson(v)}`);
+  return [timestamp, level.toUpperCase().padEnd(5), message, ...parts].join(' ');
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, v) => {
+      if (typeof v === 'bigint') return v.toString();
+      // Errors stringify to {}; keep what an operator needs, never the stack in JSON lines.
+      if (v instanceof Error) return { name: v.name, message: v.message };
+      return v;
+    });
+  } catch {
+    return '"[unserialisable]"';
+  }
+}

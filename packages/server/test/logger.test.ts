@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.js';
+
+const at = () => new Date('2026-01-02T03:04:05.000Z');
+
+describe('createLogger', () => {
+  it('writes JSON lines with timestamp, level, service, message and context', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', format: 'json', write: (l) => lines.push(l), now: at });
+    log.child({ transport: 'stdio' }).info('started', { dialect: 'sqlite' });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.endsWith('\n')).toBe(true);
+    expect(JSON.parse(lines[0]!)).toEqual({
+      timestamp: '2026-01-02T03:04:05.000Z',
+      level: 'info',
+      service: 'legacybridge',
+      message: 'started',
+      transport: 'stdio',
+      dialect: 'sqlite',
+    });
+  });
+
+  it('drops lines below LOG_LEVEL', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'warn', format: 'json', write: (l) => lines.push(l), now: at });
+    log.debug('d');
+    log.info('i');
+    log.warn('w');
+    log.error('e');
+    expect(lines.map((l) => JSON.parse(l).level)).toEqual(['warn', 'error']);
+  });
+
+  it('renders readable text with key=value context', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'debug', format: 'text', write: (l) => lines.push(l), now: at });
+    log.error('failed', { kind: 'Timeout', detail: 'two words', skipped: undefined });
+    expect(lines[0]).toBe('2026-01-02T03:04:05.000Z ERROR failed kind=Timeout detail="two words"\n');
+  });
+
+  it('survives context that JSON cannot encode', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', format: 'json', write: (l) => lines.push(l), now: at });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    log.info('x', { cyclic });
+    log.info('y', { n: 10n, error: new Error('boom') });
+    expect(lines[0]).toBe('"[unserialisable]"\n');
+    expect(JSON.parse(lines[1]!)).toMatchObject({ n: '10', error: { name: 'Error', message: 'boom' } });
+  });
+
+  it('writes to stderr by default, never stdout', () => {
+    const out = process.stdout.write;
+    const err = process.stderr.write;
+    const seen: string[] = [];
+    process.stdout.write = (() => {
+      throw new Error('stdout used');
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => {
+      seen.push(chunk);
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      createLogger({ level: 'info', format: 'text' }).info('hello');
+    } finally {
+      process.stdout.write = out;
+      process.stderr.write = err;
+    }
+    expect(seen.join('')).toContain('hello');
+  });
+});
