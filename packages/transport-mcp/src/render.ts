@@ -1,0 +1,194 @@
+import type {
+  CellValue,
+  ForeignKeyInfo,
+  ListTablesOutput,
+  QueryPlan,
+  QueryResult,
+  SearchSchemaOutput,
+  TableDetail,
+  TableInfo,
+  TableRef,
+} from '@legacybridge/core';
+
+/**
+ * Compact text renderings of the use-case outputs, written for a model's context window: a header
+ * line, then one `|`-separated line per row, never a key repeated per row and never pretty JSON.
+ * Shared by the MCP tools and resources, and exported for other transports (REST `text/plain`).
+ */
+
+/** The separator between fields of a row. */
+export const FIELD_SEPARATOR = '|';
+
+/** How a SQL NULL is shown, so it is not confused with an empty string. */
+export const NULL_TEXT = 'NULL';
+
+/**
+ * One cell as text: NULL for null, binary as a size marker, nested JSON compact, and the separator,
+ * backslash and line breaks escaped so every row stays on one line with a fixed number of fields.
+ */
+export function renderCell(value: CellValue | undefined): string {
+  if (value === null || value === undefined) return NULL_TEXT;
+  if (typeof value === 'string') return escapeField(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (isBinary(value)) {
+    return `<binary ${value.length} bytes${value.truncated ? ', truncated' : ''}>`;
+  }
+  return escapeField(JSON.stringify(value));
+}
+
+/** A table or view name, schema-qualified when the schema is known. */
+export function renderTableName(ref: TableRef): string {
+  return ref.schema ? `${ref.schema}.${ref.name}` : ref.name;
+}
+
+/**
+ * One page of `list_tables`: a count line, a header, one line per table, and the cursor for the next
+ * page. The schema column is left out when no table has one (SQLite), to save tokens.
+ */
+export function renderTableList(output: ListTablesOutput): string {
+  const { tables, total, nextCursor } = output;
+  if (tables.length === 0) {
+    return total === 0 ? 'No tables match.' : `No tables on this page (${total} match in total).`;
+  }
+  const withSchema = tables.some((t) => t.schema !== undefined);
+  const header = [...(withSchema ? ['schema'] : []), 'name', 'kind', 'rows~', 'comment'];
+  const lines = [
+    `${tables.length} of ${total} tables${nextCursor ? '' : ' (last page)'}`,
+    joinFields(header),
+    ...tables.map((t) =>
+      joinFields([
+        ...(withSchema ? [escapeField(t.schema ?? '')] : []),
+        escapeField(t.name),
+        t.kind,
+        t.rowEstimate === undefined ? '' : String(t.rowEstimate),
+        escapeField(t.comment ?? ''),
+      ]),
+    ),
+  ];
+  if (nextCursor) lines.push(`next_cursor: ${nextCursor}`);
+  return lines.join('\n');
+}
+
+/**
+ * `describe_table`: a title line, a compact column table (name, type, nullable, default, pk
+ * position, comment), then primary key, foreign keys both ways and indexes, one per line.
+ */
+export function renderTableDetail(detail: TableDetail): string {
+  const { table } = detail;
+  const lines = [`${table.kind} ${renderTableName(table)}${describeSize(table)}${describeComment(table)}`];
+  lines.push(joinFields(['column', 'type', 'null', 'default', 'pk', 'comment']));
+  for (const c of detail.columns) {
+    lines.push(
+      joinFields([
+        escapeField(c.name),
+        escapeField(c.nativeType),
+        c.nullable ? 'yes' : 'no',
+        escapeField(c.default ?? ''),
+        c.primaryKeyPosition === undefined ? '' : String(c.primaryKeyPosition),
+        escapeField(c.comment ?? ''),
+      ]),
+    );
+  }
+  lines.push(`primary key: ${detail.primaryKey.length > 0 ? detail.primaryKey.join(', ') : 'none declared'}`);
+  if (detail.foreignKeys.length > 0) {
+    lines.push('foreign keys:');
+    for (const fk of detail.foreignKeys) lines.push(`  ${renderForeignKey(fk)}`);
+  }
+  if (detail.referencedBy.length > 0) {
+    lines.push('referenced by:');
+    for (const fk of detail.referencedBy) lines.push(`  ${renderForeignKey(fk)}`);
+  }
+  if (detail.indexes.length > 0) {
+    lines.push('indexes:');
+    for (const ix of detail.indexes) {
+      const flags = [ix.primary ? 'primary' : '', ix.unique && !ix.primary ? 'unique' : ''].filter(Boolean);
+      lines.push(`  ${ix.name} (${ix.columns.join(', ')})${flags.length ? ` ${flags.join(' ')}` : ''}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** A foreign key as `from(cols) -> to(cols) [name]`, the shape a model copies into a JOIN. */
+export function renderForeignKey(fk: ForeignKeyInfo): string {
+  const name = fk.name ? ` [${fk.name}]` : '';
+  return `${renderTableName(fk.table)}(${fk.columns.join(', ')}) -> ${renderTableName(fk.referencedTable)}(${fk.referencedColumns.join(', ')})${name}`;
+}
+
+/** `search_schema`: best match first, one line each, with why it matched. */
+export function renderSearchResults(output: SearchSchemaOutput): string {
+  if (output.matches.length === 0) {
+    return 'No tables or columns match. Try other words, a shorter prefix, or list_tables.';
+  }
+  return [
+    `${output.matches.length} matches, best first`,
+    joinFields(['type', 'table', 'column', 'score', 'why']),
+    ...output.matches.map((m) =>
+      joinFields([
+        m.type,
+        escapeField(renderTableName({ schema: m.schema, name: m.table })),
+        escapeField(m.column ?? ''),
+        String(m.score),
+        escapeField(m.reason),
+      ]),
+    ),
+  ].join('\n');
+}
+
+/**
+ * `run_query`: column names once, one line per row, then a summary line saying how many rows came
+ * back, how long it took, and — prominently — whether reading stopped at a cap.
+ */
+export function renderQueryResult(result: QueryResult): string {
+  const lines = [joinFields(result.columns.map((c) => escapeField(c.name)))];
+  for (const row of result.rows) lines.push(joinFields(row.map(renderCell)));
+  const rows = `${result.rowCount} ${result.rowCount === 1 ? 'row' : 'rows'}`;
+  const duration = `${Math.round(result.durationMs)} ms`;
+  if (result.truncated) {
+    const cap = result.truncatedBy === 'bytes' ? 'the size limit' : 'the row limit';
+    lines.push(
+      `(${rows}, ${duration}; TRUNCATED at ${cap}: more rows exist. Aggregate, filter or page with ORDER BY … LIMIT/OFFSET instead of reading everything.)`,
+    );
+  } else {
+    lines.push(`(${rows}, ${duration})`);
+  }
+  return lines.join('\n');
+}
+
+/** `explain_query`: the engine's plan text under one line naming the dialect and estimated cost. */
+export function renderQueryPlan(plan: QueryPlan): string {
+  const cost = plan.estimatedCost === undefined ? '' : `, estimated cost ${plan.estimatedCost}`;
+  return `plan (${plan.dialect}${cost}; not executed):\n${plan.text}`;
+}
+
+function describeSize(table: TableInfo): string {
+  return table.rowEstimate === undefined ? '' : ` (~${table.rowEstimate} rows)`;
+}
+
+function describeComment(table: TableInfo): string {
+  return table.comment ? ` — ${oneLine(table.comment)}` : '';
+}
+
+function joinFields(fields: readonly string[]): string {
+  return fields.join(FIELD_SEPARATOR);
+}
+
+// Backslash first, so an escape we add is never escaped twice.
+function escapeField(text: string): string {
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\r\n|\r|\n/g, '\\n')
+    .replace(/\t/g, '\\t');
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+function isBinary(value: object): value is { $binary: string; length: number; truncated?: boolean } {
+  return (
+    !Array.isArray(value) &&
+    typeof (value as { $binary?: unknown }).$binary === 'string' &&
+    typeof (value as { length?: unknown }).length === 'number'
+  );
+}

@@ -1,0 +1,189 @@
+import type { QueryResult, TableDetail } from '@legacybridge/core';
+import { describe, expect, it } from 'vitest';
+import {
+  renderCell,
+  renderQueryPlan,
+  renderQueryResult,
+  renderSearchResults,
+  renderTableDetail,
+  renderTableList,
+} from '../src/index.js';
+
+const result = (overrides: Partial<QueryResult> = {}): QueryResult => ({
+  columns: [
+    { name: 'id', logicalType: 'integer' },
+    { name: 'name', logicalType: 'text' },
+    { name: 'meta', logicalType: 'json' },
+  ],
+  rows: [
+    [1, 'Acme', { tier: 'gold', tags: ['a', 'b'] }],
+    [2, null, null],
+    [3, 'multi\nline | piped', { $binary: 'AAEC', length: 3 }],
+  ],
+  rowCount: 3,
+  truncated: false,
+  durationMs: 12.6,
+  ...overrides,
+});
+
+describe('renderQueryResult', () => {
+  it('writes the header once, one line per row, and no per-row JSON keys', () => {
+    const lines = renderQueryResult(result()).split('\n');
+    expect(lines[0]).toBe('id|name|meta');
+    expect(lines).toHaveLength(1 + 3 + 1);
+    // Column names appear in the header only, never repeated per row.
+    for (const row of lines.slice(1, 4)) {
+      expect(row).not.toMatch(/"id"|"name"|"meta"/);
+      expect(row.split(/(?<!\\)\|/)).toHaveLength(3);
+    }
+    expect(lines[4]).toBe('(3 rows, 13 ms)');
+  });
+
+  it('keeps every row on one line with a fixed field count', () => {
+    const lines = renderQueryResult(result()).split('\n');
+    expect(lines[3]).toBe('3|multi\\nline \\| piped|<binary 3 bytes>');
+    expect(lines[2]).toBe('2|NULL|NULL');
+  });
+
+  it('says loudly when reading stopped at a cap', () => {
+    const rows = renderQueryResult(result({ truncated: true, truncatedBy: 'rows' }));
+    expect(rows).toMatch(/TRUNCATED at the row limit: more rows exist/);
+    const bytes = renderQueryResult(result({ truncated: true, truncatedBy: 'bytes' }));
+    expect(bytes).toMatch(/TRUNCATED at the size limit/);
+    expect(renderQueryResult(result())).not.toMatch(/TRUNCATED/);
+  });
+
+  it('renders an empty result as a header and a zero count', () => {
+    expect(renderQueryResult(result({ rows: [], rowCount: 0 }))).toBe('id|name|meta\n(0 rows, 13 ms)');
+  });
+
+  it('is much smaller than the pretty JSON it replaces', () => {
+    const many = result({
+      rows: Array.from({ length: 200 }, (_, i) => [i, `customer ${i}`, null]),
+      rowCount: 200,
+    });
+    const text = renderQueryResult(many);
+    const asObjects = JSON.stringify(
+      many.rows.map((r) => ({ id: r[0], name: r[1], meta: r[2] })),
+      null,
+      2,
+    );
+    expect(text.length * 2).toBeLessThan(asObjects.length);
+  });
+});
+
+describe('renderCell', () => {
+  it('distinguishes NULL, escapes the separator and backslashes, compacts nested JSON', () => {
+    expect(renderCell(null)).toBe('NULL');
+    expect(renderCell('')).toBe('');
+    expect(renderCell('a\\b|c')).toBe('a\\\\b\\|c');
+    expect(renderCell(['x', 1])).toBe('["x",1]');
+    expect(renderCell({ $binary: 'AA', length: 9000, truncated: true })).toBe('<binary 9000 bytes, truncated>');
+    expect(renderCell(true)).toBe('true');
+    expect(renderCell('12345678901234567890')).toBe('12345678901234567890');
+  });
+});
+
+describe('renderTableList', () => {
+  it('omits the schema column when no table has a schema and notes the cursor', () => {
+    const text = renderTableList({
+      tables: [{ name: 'CUSTMST', kind: 'table', rowEstimate: 10, comment: 'Customer master' }],
+      total: 7,
+      nextCursor: 'abc',
+    });
+    expect(text).toBe('1 of 7 tables\nname|kind|rows~|comment\nCUSTMST|table|10|Customer master\nnext_cursor: abc');
+  });
+
+  it('adds the schema column when tables have schemas and marks the last page', () => {
+    const text = renderTableList({
+      tables: [
+        { schema: 'legacy', name: 'CUST_HIST', kind: 'view', comment: 'History\n1998' },
+        { schema: 'public', name: 'ORDHDR', kind: 'table' },
+      ],
+      total: 2,
+    });
+    expect(text.split('\n')).toEqual([
+      '2 of 2 tables (last page)',
+      'schema|name|kind|rows~|comment',
+      'legacy|CUST_HIST|view||History\\n1998',
+      'public|ORDHDR|table||',
+    ]);
+  });
+
+  it('says so when nothing matches', () => {
+    expect(renderTableList({ tables: [], total: 0 })).toBe('No tables match.');
+  });
+});
+
+describe('renderTableDetail', () => {
+  const detail: TableDetail = {
+    table: { schema: 'dbo', name: 'ORDDTL', kind: 'table', rowEstimate: 5000, comment: 'Order lines' },
+    columns: [
+      { name: 'ORDNO', ordinal: 1, nativeType: 'int', logicalType: 'integer', nullable: false, primaryKeyPosition: 1 },
+      { name: 'LINENO', ordinal: 2, nativeType: 'smallint', logicalType: 'integer', nullable: false, primaryKeyPosition: 2 },
+      { name: 'QTY', ordinal: 3, nativeType: 'decimal(9,2)', logicalType: 'decimal', nullable: true, default: '0', comment: 'Quantity' },
+    ],
+    primaryKey: ['ORDNO', 'LINENO'],
+    foreignKeys: [
+      {
+        name: 'FK_DTL_HDR',
+        table: { schema: 'dbo', name: 'ORDDTL' },
+        columns: ['ORDNO'],
+        referencedTable: { schema: 'dbo', name: 'ORDHDR' },
+        referencedColumns: ['ORDNO'],
+      },
+    ],
+    referencedBy: [],
+    indexes: [
+      { name: 'PK_ORDDTL', columns: ['ORDNO', 'LINENO'], unique: true, primary: true },
+      { name: 'UX_QTY', columns: ['QTY'], unique: true, primary: false },
+    ],
+  };
+
+  it('renders a compact column table, keys and indexes', () => {
+    expect(renderTableDetail(detail)).toBe(
+      [
+        'table dbo.ORDDTL (~5000 rows) — Order lines',
+        'column|type|null|default|pk|comment',
+        'ORDNO|int|no||1|',
+        'LINENO|smallint|no||2|',
+        'QTY|decimal(9,2)|yes|0||Quantity',
+        'primary key: ORDNO, LINENO',
+        'foreign keys:',
+        '  dbo.ORDDTL(ORDNO) -> dbo.ORDHDR(ORDNO) [FK_DTL_HDR]',
+        'indexes:',
+        '  PK_ORDDTL (ORDNO, LINENO) primary',
+        '  UX_QTY (QTY) unique',
+      ].join('\n'),
+    );
+  });
+
+  it('says when no primary key is declared', () => {
+    expect(renderTableDetail({ ...detail, primaryKey: [] })).toContain('primary key: none declared');
+  });
+});
+
+describe('renderSearchResults and renderQueryPlan', () => {
+  it('renders matches best first with the reason', () => {
+    const text = renderSearchResults({
+      matches: [
+        { type: 'table', table: 'CUSTMST', score: 71, reason: 'name starts with "cust"' },
+        { type: 'column', schema: 's', table: 'ORDHDR', column: 'CUSTNO', score: 70, reason: 'x' },
+      ],
+    });
+    expect(text.split('\n')).toEqual([
+      '2 matches, best first',
+      'type|table|column|score|why',
+      'table|CUSTMST||71|name starts with "cust"',
+      'column|s.ORDHDR|CUSTNO|70|x',
+    ]);
+    expect(renderSearchResults({ matches: [] })).toMatch(/^No tables or columns match/);
+  });
+
+  it('renders the plan under a line with dialect and cost', () => {
+    expect(renderQueryPlan({ dialect: 'postgres', text: 'Seq Scan on t', estimatedCost: 4.5 })).toBe(
+      'plan (postgres, estimated cost 4.5; not executed):\nSeq Scan on t',
+    );
+    expect(renderQueryPlan({ dialect: 'mysql', text: 'ALL t' })).toBe('plan (mysql; not executed):\nALL t');
+  });
+});
