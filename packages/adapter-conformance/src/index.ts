@@ -1,0 +1,5 @@
+export { DIALECT_EXPECTATIONS, type DialectExpectations, type WriteAttempts } from './expectations.js';
+export { CONFORMANCE_FIXTURES, FIXTURE_TABLES, FIXTURE_VIEW } from './fixtures.js';
+export { type ConformanceHarness, type HarnessContext, SCENARIO_IDS, type ScenarioId } from './harness.js';
+export { isDatabaseRequired, REQUIRE_DB_VARIABLE, requiredDatabases, skipOrFail } from './require-db.js';
+export { describeAdapterConformance } from './suite.js';
