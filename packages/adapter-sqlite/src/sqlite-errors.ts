@@ -144,5 +144,5 @@ function stripMainSchema(name: string): string {
 
 // Statement errors echo the caller's SQL, but ATTACH and similar can name files: keep paths out.
 function publicText(message: string): string {
-  return message.replace(/(?:[A-Za-z]:)?[\\/][^\s'"]+/g, '<path>');
+  return message.replace(/(?:[A-Za-z]:)?[\\/][^\s'"]*[^\s'":,;.)\]]/g, '<path>');
 }
