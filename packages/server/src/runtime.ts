@@ -1,0 +1,149 @@
+import { existsSync } from 'node:fs';
+import {
+  type AdapterDefinition,
+  type AppConfig,
+  type ConfigFailure,
+  configFailure,
+  createAdapterRegistry,
+  type DatabasePort,
+  type LoggerPort,
+  noopMetrics,
+  type UseCaseDeps,
+  urlScheme,
+} from '@legacybridge/core';
+import { err, ok, type Result } from 'neverthrow';
+import { defaultDemoPath } from './demo/demo-path.js';
+import { ensureDemoDatabase } from './demo/ensure-demo.js';
+import { redactUrl } from './redact.js';
+import type { Settings } from './settings.js';
+import { VERSION } from './version.js';
+
+/** Which database the server serves, and why: for the startup log and `doctor`. */
+export type DatabaseSource =
+  | { readonly kind: 'url'; readonly url: string; readonly variable: string }
+  | { readonly kind: 'sqlite-path'; readonly path: string; readonly generatedDemo: boolean }
+  | { readonly kind: 'demo'; readonly path: string; readonly generated: boolean };
+
+/** Everything the transports need: the use cases' ports, and how to release them. */
+export interface Runtime {
+  readonly deps: UseCaseDeps;
+  readonly source: DatabaseSource;
+  /** What to log at startup; never contains a password. */
+  readonly description: string;
+  /** Closes the adapter's pool. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeInput {
+  readonly settings: Settings;
+  readonly adapters: readonly AdapterDefinition[];
+  readonly logger: LoggerPort;
+  /** Overrides the default demo location (tests). */
+  readonly demoPath?: string | undefined;
+}
+
+/**
+ * Composes the runtime: picks the database (URL, SQLite path, or the embedded demo, generated if
+ * missing), creates its adapter from the registry with the configured pool, and builds the use
+ * cases' ports. Opens no connection: adapters connect on first use, because an MCP client in
+ * `auto` mode starts a throwaway copy of a stdio server just to probe it.
+ * @returns err(InvalidConfig) for an unsupported scheme (listing the supported ones), a malformed
+ * URL, or a SQLite file that does not exist.
+ */
+export function createRuntime(input: RuntimeInput): Result<Runtime, ConfigFailure> {
+  const { config, urlSource } = input.settings;
+  const registry = createAdapterRegistry(input.adapters);
+  const source = chooseSource(config, urlSource, input.demoPath);
+  if (source.isErr()) return err(source.error);
+  const url = source.value.kind === 'url' ? source.value.url : source.value.path;
+  const variable = source.value.kind === 'url' ? source.value.variable : 'SQLITE_PATH';
+
+  const definition = registry.resolve(url, variable);
+  if (definition.isErr()) return err(definition.error);
+  if (source.value.kind === 'url' && definition.value.dialect === 'sqlite') {
+    const missing = missingSqliteFile(url);
+    if (missing !== undefined) {
+      return err(
+        configFailure(
+          variable,
+          `points to the SQLite file ${missing}, which does not exist. Check the path, or unset it to use the demo database.`,
+        ),
+      );
+    }
+  }
+  const db = definition.value.create({
+    url,
+    pool: config.pool,
+    logger: input.logger.child({ component: 'db' }),
+  });
+  if (db.isErr()) return err(db.error);
+
+  const deps: UseCaseDeps = {
+    db: db.value,
+    metrics: noopMetrics,
+    logger: input.logger,
+    policy: config.query,
+  };
+  return ok({
+    deps,
+    source: source.value,
+    description: describeSource(source.value, db.value),
+    close: () => db.value.close(),
+  });
+}
+
+function chooseSource(
+  config: AppConfig,
+  urlSource: string,
+  demoPath: string | undefined,
+): Result<DatabaseSource, ConfigFailure> {
+  if (config.databaseUrl !== undefined) {
+    return ok({ kind: 'url', url: config.databaseUrl, variable: urlSource });
+  }
+  try {
+    if (config.sqlitePath !== undefined) {
+      const outcome = existsSync(config.sqlitePath) ? undefined : ensureDemoDatabase(config.sqlitePath);
+      return ok({ kind: 'sqlite-path', path: config.sqlitePath, generatedDemo: outcome?.created ?? false });
+    }
+    const path = demoPath ?? defaultDemoPath(VERSION);
+    const outcome = ensureDemoDatabase(path);
+    return ok({ kind: 'demo', path, generated: outcome.created });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const variable = config.sqlitePath !== undefined ? 'SQLITE_PATH' : 'XDG_CACHE_HOME';
+    return err(
+      configFailure(
+        variable,
+        `${variable === 'SQLITE_PATH' ? 'SQLITE_PATH' : 'The demo database'} could not be written (${code}). Set SQLITE_PATH to a writable file, or DATABASE_URL to your database.`,
+      ),
+    );
+  }
+}
+
+// Only the obvious file forms: the adapter stays the authority on its URL syntax, this check just
+// turns "the file is not there" into an exit at startup instead of a failure on every tool call.
+function missingSqliteFile(url: string): string | undefined {
+  const scheme = urlScheme(url);
+  let path: string;
+  if (scheme === undefined) path = url;
+  else if (scheme === 'sqlite' && url.startsWith('sqlite:///')) {
+    try {
+      path = decodeURIComponent(url.slice('sqlite://'.length));
+    } catch {
+      return undefined;
+    }
+  } else return undefined;
+  if (path === ':memory:' || path.trim() === '') return undefined;
+  return existsSync(path) ? undefined : path;
+}
+
+function describeSource(source: DatabaseSource, db: DatabasePort): string {
+  switch (source.kind) {
+    case 'url':
+      return `${db.dialect} database at ${redactUrl(source.url)}`;
+    case 'sqlite-path':
+      return `SQLite file ${source.path}${source.generatedDemo ? ' (demo database generated there)' : ''}`;
+    case 'demo':
+      return `demo database at ${source.path}${source.generated ? ' (generated)' : ''}`;
+  }
+}

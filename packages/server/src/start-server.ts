@@ -1,0 +1,136 @@
+import type { AdapterDefinition, ConfigFailure, LoggerPort } from '@legacybridge/core';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { DEFAULT_ADAPTERS } from './adapters.js';
+import type { TransportKind } from './cli-args.js';
+import { type HttpServerHandle, startHttpServer } from './http.js';
+import { createLogger } from './logger.js';
+import { createRuntime, type Runtime } from './runtime.js';
+import { loadSettings } from './settings.js';
+import { startStdioServer } from './stdio.js';
+import { VERSION } from './version.js';
+
+export interface StartServerOptions {
+  readonly transport?: TransportKind | undefined;
+  /** Overrides DATABASE_URL. */
+  readonly url?: string | undefined;
+  /** Overrides APP_HOST (http). */
+  readonly host?: string | undefined;
+  /** Overrides APP_PORT (http); 0 picks a free port. */
+  readonly port?: number | undefined;
+  /** Configuration variables; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Default: a stderr logger configured by LOG_LEVEL and LOG_FORMAT. */
+  readonly logger?: LoggerPort | undefined;
+  /** Adapters to register; default the ones this package ships (SQLite). */
+  readonly adapters?: readonly AdapterDefinition[] | undefined;
+  /** Where the demo database lives when none is configured; default the user cache directory. */
+  readonly demoPath?: string | undefined;
+  /** Name reported to MCP clients. */
+  readonly name?: string | undefined;
+}
+
+export interface RunningServer {
+  readonly transport: TransportKind;
+  /** The bound address, for http. */
+  readonly url?: string | undefined;
+  readonly runtime: Runtime;
+  readonly logger: LoggerPort;
+  /** Resolves when the transport ends by itself (stdio: the client closed stdin); never for http. */
+  readonly ended: Promise<void>;
+  /** Stops the transport, then closes the database pool. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** A startup failure: bad configuration (exit 2 in the CLI) or a port that cannot be bound. */
+export type StartFailure =
+  | { readonly kind: 'InvalidConfig'; readonly failures: readonly ConfigFailure[] }
+  | { readonly kind: 'ListenFailed'; readonly message: string };
+
+/**
+ * Starts LegacyBridge for embedding: configuration from `env` plus overrides, the database adapter
+ * (opened lazily), and the chosen MCP transport. Logs startup to the logger, never to stdout.
+ * @returns err(InvalidConfig) listing every bad variable, err(ListenFailed) when the HTTP port
+ * cannot be bound.
+ */
+export function startServer(options: StartServerOptions = {}): ResultAsync<RunningServer, StartFailure> {
+  const env = options.env ?? process.env;
+  const transport = options.transport ?? 'stdio';
+  return loadSettings(env, { url: options.url, host: options.host, port: options.port })
+    .mapErr((failures): StartFailure => ({ kind: 'InvalidConfig', failures }))
+    .andThen((settings) => {
+      const logger = options.logger ?? createLogger(settings.config.log);
+      const runtime = createRuntime({
+        settings,
+        adapters: options.adapters ?? DEFAULT_ADAPTERS,
+        logger,
+        demoPath: options.demoPath,
+      });
+      if (runtime.isErr())
+        return errAsync<RunningServer, StartFailure>({ kind: 'InvalidConfig', failures: [runtime.error] });
+      const rt = runtime.value;
+      const common = { deps: rt.deps, logger, name: options.name ?? 'legacybridge', version: VERSION };
+      logger.info('starting', {
+        version: VERSION,
+        transport,
+        dialect: rt.deps.db.dialect,
+        database: rt.description,
+      });
+      if (transport === 'stdio') {
+        const stdio = startStdioServer(common);
+        return okAsync<RunningServer, StartFailure>(
+          running(transport, undefined, rt, logger, stdio.ended, () => stdio.close()),
+        );
+      }
+      const { config } = settings;
+      return ResultAsync.fromPromise(
+        startHttpServer({
+          ...common,
+          host: config.host,
+          port: config.port,
+          allowedHosts: config.allowedHosts,
+          healthCheckEnabled: config.healthCheckEnabled,
+        }),
+        (error): StartFailure => ({
+          kind: 'ListenFailed',
+          message: `cannot listen on ${config.host}:${config.port} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        }),
+      )
+        .orElse((failure) => ResultAsync.fromSafePromise(rt.close()).andThen(() => errAsync(failure)))
+        .map((http: HttpServerHandle) => {
+          logger.info('listening', { url: http.url, mcp: `${http.url}/mcp`, health: `${http.url}/health` });
+          return running(transport, http.url, rt, logger, new Promise<void>(() => {}), () => http.close());
+        });
+    });
+}
+
+function running(
+  transport: TransportKind,
+  url: string | undefined,
+  runtime: Runtime,
+  logger: LoggerPort,
+  ended: Promise<void>,
+  stopTransport: () => Promise<void>,
+): RunningServer {
+  let closing: Promise<void> | undefined;
+  return {
+    transport,
+    url,
+    runtime,
+    logger,
+    ended,
+    close() {
+      closing ??= (async () => {
+        await stopTransport().catch((error: unknown) =>
+          logger.warn('transport close failed', { error: (error as Error)?.message }),
+        );
+        await runtime
+          .close()
+          .catch((error: unknown) =>
+            logger.warn('database close failed', { error: (error as Error)?.message }),
+          );
+        logger.info('stopped', { transport });
+      })();
+      return closing;
+    },
+  };
+}
