@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -8,4 +9,10 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // The CJS build needs import.meta.url to locate the runner and better-sqlite3.
+  shims: true,
+  // The runner is a separate plain-CommonJS process entry, started by path, never bundled.
+  onSuccess: async () => {
+    await copyFile('src/sqlite-runner.cjs', 'dist/sqlite-runner.cjs');
+  },
 });
