@@ -1,0 +1,393 @@
+import {
+  type ColumnInfo,
+  type ColumnSummary,
+  type DatabaseCapabilities,
+  type DatabaseFailure,
+  type DatabasePort,
+  dbFailure,
+  type ForeignKeyInfo,
+  type IndexInfo,
+  type QueryLimits,
+  type QueryPlan,
+  type ReadOnlyQuery,
+  type TableDetail,
+  type TableInfo,
+  type TableRef,
+} from '@legacybridge/core';
+import { errAsync, ResultAsync } from 'neverthrow';
+import {
+  type ColumnRow,
+  explainSql,
+  FOREIGN_KEYS_SQL,
+  type ForeignKeyRow,
+  INDEXES_SQL,
+  type IndexRow,
+  LIST_TABLES_ALL_SQL,
+  LIST_TABLES_IN_SCHEMA_SQL,
+  listColumnsAllSql,
+  listColumnsInSchemaSql,
+  SERVER_INFO_SQL,
+  type ServerInfoRow,
+  TABLE_INFO_SQL,
+  type TableRow,
+  tableColumnsSql,
+} from './mysql-catalog-sql.js';
+import { type MysqlAdapterConfig, parseMysqlConfig, type ResolvedMysqlConfig } from './mysql-config.js';
+import { isMysqlDriverError, type MysqlErrorContext, toDatabaseError } from './mysql-errors.js';
+import { createMysqlPool } from './mysql-pool.js';
+import {
+  ensureTimeout,
+  killQuery,
+  type MysqlFlavour,
+  type MysqlSession,
+  mayLeaveSessionState,
+  openSession,
+  plainQuery,
+  resetSession,
+  streamQuery,
+} from './mysql-session.js';
+import { logicalTypeOfColumn } from './mysql-types.js';
+
+/** How long past its timeout a statement may run before the client kills it (the server should stop it first). */
+const CLIENT_GUARD_GRACE_MS = 1_000;
+
+/**
+ * A DatabasePort over mysql2 for MySQL (5.7, 8.x) and MariaDB (10.x, 11.x). Connects lazily.
+ * Throws a TypeError for an invalid configuration (a programming error); the registry entry
+ * `mysqlAdapter` returns the same problem as data instead.
+ */
+export function createMysqlAdapter(config: MysqlAdapterConfig): DatabasePort {
+  const parsed = parseMysqlConfig(config);
+  if (parsed.isErr()) throw new TypeError(parsed.error.message);
+  return createMysqlAdapterFromResolved(parsed.value);
+}
+
+/** The adapter for an already-validated configuration (what the registry entry uses). */
+export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): DatabasePort {
+  const logger = config.logger.child({ adapter: 'mysql' });
+  const secrets = config.password ? [config.password] : [];
+  let flavour: MysqlFlavour | undefined;
+  const pool = createMysqlPool({
+    pool: config.pool,
+    overflowIdleMs: config.overflowIdleMs,
+    prePingIdleMs: config.prePingIdleMs,
+    logger,
+    open: async (onClose) => {
+      const session = await openSession(config, config.catalogTimeoutMs, onClose);
+      flavour = session.flavour;
+      return session;
+    },
+  });
+
+  /** Runs `work` on a pooled session; every error is converted once, here. */
+  const withSession = <T>(
+    work: (session: MysqlSession) => Promise<{ value: T; retire: boolean }>,
+    context: MysqlErrorContext = {},
+    signal?: AbortSignal,
+  ): ResultAsync<T, DatabaseFailure> =>
+    ResultAsync.fromPromise(
+      (async () => {
+        if (signal?.aborted) throw dbFailure('Cancelled', { message: 'cancelled before the query started' });
+        const session = await pool.acquire(signal);
+        let retire = true;
+        try {
+          const out = await work(session);
+          retire = out.retire;
+          return out.value;
+        } catch (error) {
+          // A statement error (bad SQL, unknown table, server timeout) leaves the connection usable.
+          retire = !(isMysqlDriverError(error) && error.errno !== undefined && error.fatal !== true);
+          throw error;
+        } finally {
+          pool.release(session, retire);
+        }
+      })(),
+      (error) => toDatabaseError(error, { ...context, secrets }),
+    );
+
+  const catalog = <T>(work: (session: MysqlSession) => Promise<T>): ResultAsync<T, DatabaseFailure> =>
+    withSession(
+      async (session) => {
+        await ensureTimeout(session, config.catalogTimeoutMs);
+        return { value: await work(session), retire: false };
+      },
+      { timeoutMs: config.catalogTimeoutMs },
+    );
+
+  const run = (
+    sql: string,
+    limits: QueryLimits,
+    signal: AbortSignal | undefined,
+  ): ResultAsync<Awaited<ReturnType<typeof streamQuery>>['result'], DatabaseFailure> =>
+    withSession(
+      async (session) => {
+        await ensureTimeout(session, limits.timeoutMs);
+        const outcome = await streamQuery(session, sql, limits, {
+          maxBinaryBytes: config.maxBinaryBytes,
+          signal,
+          graceMs: CLIENT_GUARD_GRACE_MS,
+          kill: (threadId) => killQuery(config, threadId),
+        });
+        if (!outcome.retire && mayLeaveSessionState(sql)) {
+          return { value: outcome.result, retire: !(await resetSession(session)) };
+        }
+        return { value: outcome.result, retire: outcome.retire };
+      },
+      { sql, timeoutMs: limits.timeoutMs },
+      signal,
+    );
+
+  const schemaOf = (schema: string | undefined) => schema ?? config.database;
+
+  const port: DatabasePort = {
+    dialect: 'mysql',
+    get capabilities(): DatabaseCapabilities {
+      return {
+        supportsSchemas: true,
+        supportsCancel: true,
+        supportsExplain: true,
+        supportsRowEstimates: true,
+        supportsComments: true,
+        defaultSchema: config.database,
+      };
+    },
+
+    ping() {
+      return catalog(async (session) => {
+        await session.ping(config.connectTimeoutMs);
+      });
+    },
+
+    serverInfo() {
+      return catalog(async (session) => {
+        const [row] = await plainQuery<ServerInfoRow>(session.conn, SERVER_INFO_SQL);
+        return {
+          dialect: 'mysql' as const,
+          version: row?.version ?? session.serverVersion,
+          user: row?.user ?? undefined,
+          database: row?.db ?? undefined,
+        };
+      });
+    },
+
+    listTables(filter) {
+      const schema = schemaOf(filter?.schema);
+      return catalog(async (session) => {
+        const rows =
+          schema === undefined
+            ? await plainQuery<TableRow>(session.conn, LIST_TABLES_ALL_SQL)
+            : await plainQuery<TableRow>(session.conn, LIST_TABLES_IN_SCHEMA_SQL, [schema]);
+        return rows.map(toTableInfo);
+      });
+    },
+
+    listColumns(filter) {
+      const schema = schemaOf(filter?.schema);
+      return catalog(async (session) => {
+        const rows =
+          schema === undefined
+            ? await plainQuery<ColumnRow>(session.conn, listColumnsAllSql(session.flavour))
+            : await plainQuery<ColumnRow>(session.conn, listColumnsInSchemaSql(session.flavour), [schema]);
+        return rows.map(
+          (r): ColumnSummary => ({
+            table: { schema: r.schema_name, name: r.table_name },
+            name: r.column_name,
+            nativeType: r.column_type,
+            logicalType: logicalTypeOfColumn(r.data_type, r.column_type, truthy(r.is_json)),
+            comment: r.column_comment || undefined,
+          }),
+        );
+      });
+    },
+
+    describeTable(ref: TableRef) {
+      const schema = schemaOf(ref.schema);
+      return catalog(async (session) => {
+        const notFound = dbFailure('ObjectNotFound', {
+          objectType: 'table',
+          name: ref.name,
+          message: `table ${ref.schema ? `${ref.schema}.` : ''}${ref.name} not found`,
+        });
+        if (schema === undefined) throw notFound;
+        const candidates = await plainQuery<TableRow>(session.conn, TABLE_INFO_SQL, [schema, ref.name]);
+        // information_schema compares names case-insensitively; on a case-sensitive server two tables
+        // may differ only in case, so an exact match wins and only a lone other-case match stands in.
+        const found =
+          candidates.find((r) => r.table_name === ref.name) ??
+          (candidates.length === 1 ? candidates[0] : undefined);
+        if (!found) throw notFound;
+        const name = found.table_name;
+        const at = [found.schema_name, name];
+        const columnRows = (
+          await plainQuery<ColumnRow>(session.conn, tableColumnsSql(session.flavour), at)
+        ).filter((r) => r.table_name === name);
+        const fkRows = await plainQuery<ForeignKeyRow>(session.conn, FOREIGN_KEYS_SQL, [...at, ...at]);
+        const indexRows = (await plainQuery<IndexRow>(session.conn, INDEXES_SQL, at)).filter(
+          (r) => r.table_name === name,
+        );
+        return buildDetail(toTableInfo(found), columnRows, fkRows, indexRows);
+      });
+    },
+
+    executeReadOnly(query: ReadOnlyQuery, limits: QueryLimits, signal?: AbortSignal) {
+      return run(query.sql, limits, signal);
+    },
+
+    explain(query: ReadOnlyQuery, limits: QueryLimits, signal?: AbortSignal) {
+      if (
+        query.statementKind !== 'select' &&
+        query.statementKind !== 'with' &&
+        query.statementKind !== 'table'
+      ) {
+        return errAsync(
+          dbFailure('Unsupported', {
+            feature: `EXPLAIN of a ${query.statementKind.toUpperCase()} statement`,
+            message: `explain() of a ${query.statementKind} statement`,
+          }),
+        );
+      }
+      const big = { ...limits, maxRows: 1_000, maxBytes: Math.max(limits.maxBytes, 4 * 1024 * 1024) };
+      return run(explainSql(query.sql), big, signal).map((result): QueryPlan => {
+        const cell = result.rows[0]?.[0];
+        const raw: unknown = typeof cell === 'string' ? safeJson(cell) : cell;
+        return { dialect: 'mysql', text: planText(raw), estimatedCost: planCost(raw), raw };
+      });
+    },
+
+    poolStats() {
+      return pool.stats();
+    },
+
+    close() {
+      logger.debug('closing mysql pool', { flavour });
+      return pool.close();
+    },
+  };
+  return port;
+}
+
+function truthy(v: number | string | null | undefined): boolean {
+  return v !== null && v !== undefined && Number(v) !== 0;
+}
+
+function toTableInfo(r: TableRow): TableInfo {
+  const view = /VIEW/i.test(r.table_type);
+  const estimate = r.row_estimate === null || view ? undefined : Number(r.row_estimate);
+  // MySQL fills a view's comment with the word VIEW; InnoDB once added "InnoDB free: …".
+  const comment = r.table_comment && !(view && r.table_comment === 'VIEW') ? r.table_comment : undefined;
+  return {
+    schema: r.schema_name,
+    name: r.table_name,
+    kind: view ? 'view' : 'table',
+    rowEstimate: Number.isFinite(estimate) ? estimate : undefined,
+    comment,
+  };
+}
+
+function buildDetail(
+  table: TableInfo,
+  columnRows: readonly ColumnRow[],
+  fkRows: readonly ForeignKeyRow[],
+  indexRows: readonly IndexRow[],
+): TableDetail {
+  const indexes = new Map<string, IndexInfo & { columns: string[] }>();
+  for (const r of indexRows) {
+    let index = indexes.get(r.index_name);
+    if (!index) {
+      const primary = r.index_name === 'PRIMARY';
+      index = { name: r.index_name, columns: [], unique: primary || !truthy(r.non_unique), primary };
+      indexes.set(r.index_name, index);
+    }
+    // A functional key part (MySQL 8) has no column name.
+    index.columns.push(r.column_name ?? '(expression)');
+  }
+  const primaryKey = indexes.get('PRIMARY')?.columns ?? [];
+  const columns = columnRows.map(
+    (r): ColumnInfo => ({
+      name: r.column_name,
+      ordinal: Number(r.ordinal),
+      nativeType: r.column_type,
+      logicalType: logicalTypeOfColumn(r.data_type, r.column_type, truthy(r.is_json)),
+      nullable: r.is_nullable === 'YES',
+      default: r.column_default ?? undefined,
+      primaryKeyPosition: primaryKey.includes(r.column_name)
+        ? primaryKey.indexOf(r.column_name) + 1
+        : undefined,
+      comment: r.column_comment || undefined,
+    }),
+  );
+  const keys = new Map<string, ForeignKeyInfo & { columns: string[]; referencedColumns: string[] }>();
+  for (const r of fkRows) {
+    const id = `${r.constraint_schema}\u0000${r.schema_name}\u0000${r.table_name}\u0000${r.constraint_name}`;
+    let key = keys.get(id);
+    if (!key) {
+      key = {
+        name: r.constraint_name,
+        table: { schema: r.schema_name, name: r.table_name },
+        columns: [],
+        referencedTable: { schema: r.referenced_schema, name: r.referenced_table },
+        referencedColumns: [],
+      };
+      keys.set(id, key);
+    }
+    key.columns.push(r.column_name);
+    key.referencedColumns.push(r.referenced_column);
+  }
+  const isThis = (ref: TableRef) => ref.schema === table.schema && ref.name === table.name;
+  const all = [...keys.values()];
+  return {
+    table,
+    columns,
+    primaryKey,
+    foreignKeys: all.filter((k) => isThis(k.table)),
+    referencedBy: all.filter((k) => isThis(k.referencedTable)),
+    indexes: [...indexes.values()],
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A readable plan: one line per table access, indented by nesting, from EXPLAIN FORMAT=JSON. */
+function planText(raw: unknown): string {
+  if (typeof raw === 'string') return raw;
+  const lines: string[] = [];
+  const walk = (node: unknown, depth: number) => {
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n, depth);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const o = node as Record<string, unknown>;
+    if (typeof o.table_name === 'string') {
+      const parts = [`${o.table_name}`, `access=${String(o.access_type ?? '?')}`];
+      if (o.key !== undefined) parts.push(`key=${String(o.key)}`);
+      const rows = o.rows ?? o.rows_examined_per_scan;
+      if (rows !== undefined) parts.push(`rows=${String(rows)}`);
+      if (o.filtered !== undefined) parts.push(`filtered=${String(o.filtered)}%`);
+      if (typeof o.attached_condition === 'string') parts.push(`where ${o.attached_condition}`);
+      lines.push(`${'  '.repeat(depth)}${parts.join(' ')}`);
+    } else if (o.select_id !== undefined) {
+      lines.push(`${'  '.repeat(depth)}select #${String(o.select_id)}`);
+    }
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v === 'object' && v !== null) walk(v, k === 'table' ? depth : depth + 1);
+    }
+  };
+  walk(raw, 0);
+  return lines.length > 0 ? lines.join('\n') : JSON.stringify(raw);
+}
+
+/** MySQL reports `query_block.cost_info.query_cost`; MariaDB 11+ `query_block.cost`; 10.x none. */
+function planCost(raw: unknown): number | undefined {
+  const block = (raw as { query_block?: { cost_info?: { query_cost?: unknown }; cost?: unknown } } | null)
+    ?.query_block;
+  const cost = block?.cost_info?.query_cost ?? block?.cost;
+  const n = Number(cost);
+  return cost !== undefined && Number.isFinite(n) ? n : undefined;
+}

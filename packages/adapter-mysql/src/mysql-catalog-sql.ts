@@ -1,0 +1,160 @@
+import type { MysqlFlavour } from './mysql-session.js';
+
+/**
+ * Catalog queries as named constants: one query per question, never one per table. Each reads
+ * `information_schema` with `?` placeholders.
+ *
+ * Two variants exist where a schema filter applies: MariaDB and MySQL 5.x only avoid opening every
+ * table of every database when `TABLE_SCHEMA` (and `TABLE_NAME`) are compared with plain equality,
+ * so `(? IS NULL OR TABLE_SCHEMA = ?)` would turn a one-schema listing into a full-server scan.
+ *
+ * Why not drizzle-orm's `sql` template here: these run on our own pooled, read-only mysql2
+ * connections (timeouts, cancel, reset), while drizzle would need its own driver session to execute;
+ * as text builders they would add nothing over `?` placeholders. The row interfaces below type them.
+ */
+
+/** Databases of the server itself, never shown. */
+export const SYSTEM_SCHEMAS = ['information_schema', 'mysql', 'performance_schema', 'sys'] as const;
+
+const NOT_SYSTEM = `TABLE_SCHEMA NOT IN (${SYSTEM_SCHEMAS.map((s) => `'${s}'`).join(', ')})`;
+
+/** Version, user and default database for diagnostics. */
+export const SERVER_INFO_SQL = 'SELECT VERSION() AS version, CURRENT_USER() AS user, DATABASE() AS db';
+
+/** A row of SERVER_INFO_SQL. */
+export interface ServerInfoRow {
+  readonly version: string;
+  readonly user: string | null;
+  readonly db: string | null;
+}
+
+const TABLES_SELECT = `SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name, TABLE_TYPE AS table_type,
+  TABLE_ROWS AS row_estimate, TABLE_COMMENT AS table_comment
+FROM information_schema.TABLES`;
+
+/** Tables and views of every non-system database. Row estimates are the engine's statistics (InnoDB: sampled). */
+export const LIST_TABLES_ALL_SQL = `${TABLES_SELECT}
+WHERE ${NOT_SYSTEM}
+ORDER BY TABLE_SCHEMA, TABLE_NAME`;
+
+/** Tables and views of one database. Params: schema. */
+export const LIST_TABLES_IN_SCHEMA_SQL = `${TABLES_SELECT}
+WHERE TABLE_SCHEMA = ?
+ORDER BY TABLE_NAME`;
+
+/** One table or view (name compared case-insensitively by information_schema; the caller prefers an exact match). Params: schema, name. */
+export const TABLE_INFO_SQL = `${TABLES_SELECT}
+WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`;
+
+/** A row of the table queries. */
+export interface TableRow {
+  readonly schema_name: string;
+  readonly table_name: string;
+  /** `BASE TABLE`, `VIEW`, `SYSTEM VERSIONED` (MariaDB), `SEQUENCE` (MariaDB), `SYSTEM VIEW`. */
+  readonly table_type: string;
+  readonly row_estimate: string | number | null;
+  readonly table_comment: string | null;
+}
+
+const COLUMNS_SELECT = `SELECT c.TABLE_SCHEMA AS schema_name, c.TABLE_NAME AS table_name, c.COLUMN_NAME AS column_name,
+  c.ORDINAL_POSITION AS ordinal, c.DATA_TYPE AS data_type, c.COLUMN_TYPE AS column_type,
+  c.IS_NULLABLE AS is_nullable, c.COLUMN_DEFAULT AS column_default, c.COLUMN_COMMENT AS column_comment`;
+
+// MariaDB's JSON is an alias of LONGTEXT plus a `json_valid(col)` check constraint; the catalog only
+// shows it through CHECK_CONSTRAINTS (which has TABLE_NAME on MariaDB only). One join, not per column.
+const MARIADB_JSON_JOIN = `,
+  (j.CHECK_CLAUSE IS NOT NULL) AS is_json
+FROM information_schema.COLUMNS c
+LEFT JOIN (SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS
+           WHERE CHECK_CLAUSE LIKE 'json\\_valid(%') j
+  ON j.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA AND j.TABLE_NAME = c.TABLE_NAME
+  AND j.CHECK_CLAUSE = CONCAT('json_valid(\`', c.COLUMN_NAME, '\`)')`;
+
+const MYSQL_FROM = `,
+  0 AS is_json
+FROM information_schema.COLUMNS c`;
+
+const columnsFrom = (flavour: MysqlFlavour) => (flavour === 'mariadb' ? MARIADB_JSON_JOIN : MYSQL_FROM);
+
+/** Every column of every non-system database, in one query. */
+export function listColumnsAllSql(flavour: MysqlFlavour): string {
+  return `${COLUMNS_SELECT}${columnsFrom(flavour)}
+WHERE c.${NOT_SYSTEM}
+ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION`;
+}
+
+/** Every column of one database, in one query. Params: schema. */
+export function listColumnsInSchemaSql(flavour: MysqlFlavour): string {
+  return `${COLUMNS_SELECT}${columnsFrom(flavour)}
+WHERE c.TABLE_SCHEMA = ?
+ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`;
+}
+
+/** The columns of one table. Params: schema, table. */
+export function tableColumnsSql(flavour: MysqlFlavour): string {
+  return `${COLUMNS_SELECT}${columnsFrom(flavour)}
+WHERE c.TABLE_SCHEMA = ? AND c.TABLE_NAME = ?
+ORDER BY c.ORDINAL_POSITION`;
+}
+
+/** A row of the column queries. */
+export interface ColumnRow {
+  readonly schema_name: string;
+  readonly table_name: string;
+  readonly column_name: string;
+  readonly ordinal: number | string;
+  readonly data_type: string;
+  readonly column_type: string;
+  readonly is_nullable: string;
+  readonly column_default: string | null;
+  readonly column_comment: string | null;
+  readonly is_json: number | string;
+}
+
+/**
+ * Foreign keys in both directions: declared on the table, and declared elsewhere pointing at it.
+ * One query, ordered so each constraint's columns are adjacent and in key order.
+ * Params: schema, table, schema, table.
+ */
+export const FOREIGN_KEYS_SQL = `SELECT k.CONSTRAINT_SCHEMA AS constraint_schema, k.CONSTRAINT_NAME AS constraint_name,
+  k.TABLE_SCHEMA AS schema_name, k.TABLE_NAME AS table_name, k.COLUMN_NAME AS column_name,
+  k.REFERENCED_TABLE_SCHEMA AS referenced_schema, k.REFERENCED_TABLE_NAME AS referenced_table,
+  k.REFERENCED_COLUMN_NAME AS referenced_column, k.ORDINAL_POSITION AS ordinal
+FROM information_schema.KEY_COLUMN_USAGE k
+WHERE k.REFERENCED_TABLE_NAME IS NOT NULL
+  AND ((k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ?) OR (k.REFERENCED_TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME = ?))
+ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`;
+
+/** A row of FOREIGN_KEYS_SQL. */
+export interface ForeignKeyRow {
+  readonly constraint_schema: string;
+  readonly constraint_name: string;
+  readonly schema_name: string;
+  readonly table_name: string;
+  readonly column_name: string;
+  readonly referenced_schema: string;
+  readonly referenced_table: string;
+  readonly referenced_column: string;
+  readonly ordinal: number | string;
+}
+
+/** Indexes of one table with their columns in order; the primary key is the index named `PRIMARY`. Params: schema, table. */
+export const INDEXES_SQL = `SELECT INDEX_NAME AS index_name, NON_UNIQUE AS non_unique, SEQ_IN_INDEX AS seq,
+  COLUMN_NAME AS column_name, TABLE_NAME AS table_name
+FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
+ORDER BY INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX`;
+
+/** A row of INDEXES_SQL. `column_name` is null for a functional key part (MySQL 8). */
+export interface IndexRow {
+  readonly index_name: string;
+  readonly non_unique: number | string;
+  readonly seq: number | string;
+  readonly column_name: string | null;
+  readonly table_name: string;
+}
+
+/** The statement explain() runs: the engine's plan as JSON, without executing the query. */
+export function explainSql(sql: string): string {
+  return `EXPLAIN FORMAT=JSON ${sql}`;
+}
