@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { dbFailure } from '../src/errors.js';
+import { createFakeDatabase, fakeDeps, fakeTable, legacyFakeTables } from '../src/testing/index.js';
+import { describeTable, toTableRef } from '../src/use-cases/describe-table.js';
+
+const setup = (tables = legacyFakeTables()) => {
+  const db = createFakeDatabase({ tables });
+  return { db, deps: fakeDeps(db) };
+};
+
+describe('describeTable', () => {
+  it('answers an exactly spelled name with one catalog call', async () => {
+    const { db, deps } = setup();
+    const detail = (await describeTable(deps, { table: 'ORDHDR' }))._unsafeUnwrap();
+    expect(detail.table.name).toBe('ORDHDR');
+    expect(detail.foreignKeys.map((fk) => fk.referencedTable.name)).toEqual(['CUSTMST']);
+    expect(db.callsTo('describeTable')).toHaveLength(1);
+    expect(db.callsTo('listTables')).toHaveLength(0);
+  });
+
+  it('retries with the catalog spelling when only the letter case differs', async () => {
+    const { db, deps } = setup();
+    const detail = (await describeTable(deps, { table: 'custmst' }))._unsafeUnwrap();
+    expect(detail.table.name).toBe('CUSTMST');
+    expect(db.callsTo('describeTable').map((c) => c.args[0])).toEqual([
+      { name: 'custmst' },
+      { name: 'CUSTMST' },
+    ]);
+  });
+
+  it('suggests close names for a typo', async () => {
+    const { deps } = setup();
+    const failure = (await describeTable(deps, { table: 'CUSTMSTR' }))._unsafeUnwrapErr();
+    expect(failure).toMatchObject({ kind: 'ObjectNotFound', objectType: 'table', name: 'CUSTMSTR' });
+    expect(failure.kind === 'ObjectNotFound' && failure.suggestions).toContain('CUSTMST');
+  });
+
+  it('refuses to guess when two tables differ only in case', async () => {
+    const { deps } = setup([
+      fakeTable('Orders', [['ID', 'INTEGER', 'integer']]),
+      fakeTable('ORDERS', [['ID', 'INTEGER', 'integer']]),
+    ]);
+    const failure = (await describeTable(deps, { table: 'orders' }))._unsafeUnwrapErr();
+    expect(failure.kind).toBe('ObjectNotFound');
+    expect(failure.kind === 'ObjectNotFound' && failure.suggestions).toEqual(
+      expect.arrayContaining(['Orders', 'ORDERS']),
+    );
+  });
+
+  it('accepts schema.table and an explicit schema, and scopes the retry to that schema', async () => {
+    const tables = [
+      fakeTable('CUSTMST', [['CUSTNO', 'INTEGER', 'integer']], { schema: 'crm' }),
+      fakeTable(
+        'CUSTMST',
+        [
+          ['CUSTNO', 'INTEGER', 'integer'],
+          ['X', 'INTEGER', 'integer'],
+        ],
+        { schema: 'old' },
+      ),
+    ];
+    const { db, deps } = setup(tables);
+    const dotted = (await describeTable(deps, { table: 'old.custmst' }))._unsafeUnwrap();
+    expect(dotted.table.schema).toBe('old');
+    expect(dotted.columns).toHaveLength(2);
+    expect(db.callsTo('listTables').at(-1)?.args[0]).toEqual({ schema: 'old' });
+    const explicit = (await describeTable(deps, { table: 'CUSTMST', schema: 'crm' }))._unsafeUnwrap();
+    expect(explicit.table.schema).toBe('crm');
+    const missing = (await describeTable(deps, { table: 'CUSTMST', schema: 'nope' }))._unsafeUnwrapErr();
+    expect(missing).toMatchObject({ kind: 'ObjectNotFound', name: 'nope.CUSTMST' });
+  });
+
+  it('passes other failures through without listing tables', async () => {
+    const denied = dbFailure('PermissionDenied', { message: 'no' });
+    const db = createFakeDatabase({ failWith: { describeTable: denied } });
+    const failure = (await describeTable(fakeDeps(db), { table: 'CUSTMST' }))._unsafeUnwrapErr();
+    expect(failure).toBe(denied);
+    expect(db.callsTo('listTables')).toHaveLength(0);
+  });
+});
+
+describe('toTableRef', () => {
+  it('splits schema.table, keeps a bare name, and lets an explicit schema win', () => {
+    expect(toTableRef({ table: 'sales.ORDHDR' })).toEqual({ schema: 'sales', name: 'ORDHDR' });
+    expect(toTableRef({ table: 'ORDHDR' })).toEqual({ name: 'ORDHDR' });
+    expect(toTableRef({ table: 'a.b', schema: 's' })).toEqual({ schema: 's', name: 'a.b' });
+    expect(toTableRef({ table: '.x' })).toEqual({ name: '.x' });
+    expect(toTableRef({ table: 'x.' })).toEqual({ name: 'x.' });
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { dbFailure } from '../src/errors.js';
+import { createFakeDatabase, fakeDeps, fakeTable } from '../src/testing/index.js';
+import { listTables } from '../src/use-cases/list-tables.js';
+
+// 25 tables in two schemas, inserted out of order, so sorting and paging are both exercised.
+const names = Array.from({ length: 20 }, (_, i) => `ORD_${String(20 - i).padStart(2, '0')}`);
+const tables = [
+  ...names.map((n) => fakeTable(n, [['ID', 'INTEGER', 'integer', { pk: 1 }]], { schema: 'sales' })),
+  fakeTable('CUSTMST', [['CUSTNO', 'INTEGER', 'integer']], { schema: 'crm' }),
+  fakeTable('CUST_ADDR', [['CUSTNO', 'INTEGER', 'integer']], { schema: 'crm' }),
+  fakeTable('V_CUST', [['CUSTNO', 'INTEGER', 'integer']], { schema: 'crm', kind: 'view' }),
+  fakeTable('ITMMST', [['ITEMNO', 'CHAR(10)', 'text']], { schema: 'sales' }),
+  fakeTable('XCUSTX', [['ID', 'INTEGER', 'integer']], { schema: 'sales' }),
+];
+const deps = () => fakeDeps(createFakeDatabase({ tables }));
+const qualified = (t: { schema?: string | undefined; name: string }) => `${t.schema}.${t.name}`;
+
+describe('listTables', () => {
+  it('sorts by schema then name and pages with a cursor until the end', async () => {
+    const d = deps();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = (await listTables(d, { limit: 10, cursor }))._unsafeUnwrap();
+      expect(page.total).toBe(25);
+      expect(page.tables.length).toBeLessThanOrEqual(10);
+      seen.push(...page.tables.map(qualified));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== undefined && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen).size).toBe(25);
+    expect(seen.slice(0, 4)).toEqual(['crm.CUST_ADDR', 'crm.CUSTMST', 'crm.V_CUST', 'sales.ITMMST']);
+    expect(seen[4]).toBe('sales.ORD_01');
+  });
+
+  it('gives no cursor when everything fits on one page (default limit 100)', async () => {
+    const page = (await listTables(deps(), {}))._unsafeUnwrap();
+    expect(page.tables).toHaveLength(25);
+    expect(page.nextCursor).toBeUndefined();
+  });
+
+  it('filters by a case-insensitive substring', async () => {
+    const page = (await listTables(deps(), { pattern: 'cust' }))._unsafeUnwrap();
+    expect(page.tables.map((t) => t.name)).toEqual(['CUST_ADDR', 'CUSTMST', 'V_CUST', 'XCUSTX']);
+    expect(page.total).toBe(4);
+  });
+
+  it('filters by a glob anchored at both ends, with * and ?', async () => {
+    const star = (await listTables(deps(), { pattern: 'cust*' }))._unsafeUnwrap();
+    expect(star.tables.map((t) => t.name)).toEqual(['CUST_ADDR', 'CUSTMST']);
+    const question = (await listTables(deps(), { pattern: 'ORD_0?' }))._unsafeUnwrap();
+    expect(question.total).toBe(9);
+    // Regex metacharacters in a glob are literal.
+    const dot = (await listTables(deps(), { pattern: 'ORD.0*' }))._unsafeUnwrap();
+    expect(dot.total).toBe(0);
+  });
+
+  it('passes the schema to the adapter and filters by it', async () => {
+    const d = deps();
+    const page = (await listTables(d, { schema: 'crm' }))._unsafeUnwrap();
+    expect(page.tables.map((t) => t.name)).toEqual(['CUST_ADDR', 'CUSTMST', 'V_CUST']);
+    expect(page.tables.find((t) => t.name === 'V_CUST')?.kind).toBe('view');
+    const db = d.db as ReturnType<typeof createFakeDatabase>;
+    expect(db.callsTo('listTables')[0]?.args[0]).toEqual({ schema: 'crm' });
+  });
+
+  it('refuses a malformed cursor without asking the database', async () => {
+    const d = deps();
+    for (const cursor of ['garbage', '', Buffer.from('{"o":-1,"f":0}').toString('base64url')]) {
+      const failure = (await listTables(d, { cursor }))._unsafeUnwrapErr();
+      expect(failure).toMatchObject({ kind: 'InvalidInput', field: 'cursor' });
+    }
+    expect((d.db as ReturnType<typeof createFakeDatabase>).callsTo('listTables')).toHaveLength(0);
+  });
+
+  it('refuses a cursor made for another pattern or schema', async () => {
+    const d = deps();
+    const first = (await listTables(d, { pattern: 'ORD*', limit: 5 }))._unsafeUnwrap();
+    expect(first.nextCursor).toBeDefined();
+    const next = (
+      await listTables(d, { pattern: 'ORD*', limit: 5, cursor: first.nextCursor })
+    )._unsafeUnwrap();
+    expect(next.tables[0]?.name).toBe('ORD_06');
+    const other = await listTables(d, { pattern: 'CUST*', limit: 5, cursor: first.nextCursor });
+    expect(other._unsafeUnwrapErr()).toMatchObject({ kind: 'InvalidInput', field: 'cursor' });
+    const otherSchema = await listTables(d, { schema: 'crm', pattern: 'ORD*', cursor: first.nextCursor });
+    expect(otherSchema._unsafeUnwrapErr().kind).toBe('InvalidInput');
+  });
+
+  it('passes adapter failures through', async () => {
+    const down = dbFailure('ConnectionFailed', { message: 'down' });
+    const d = fakeDeps(createFakeDatabase({ failWith: { listTables: down } }));
+    expect((await listTables(d, {}))._unsafeUnwrapErr()).toBe(down);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeDatabase, fakeDeps, fakeTable, legacyFakeTables } from '../src/testing/index.js';
+import { searchSchema } from '../src/use-cases/search-schema.js';
+
+const col = ['ID', 'INTEGER', 'integer'] as const;
+const deps = (tables = legacyFakeTables()) => fakeDeps(createFakeDatabase({ tables }));
+const labels = (matches: readonly { table: string; column?: string | undefined }[]) =>
+  matches.map((m) => (m.column ? `${m.table}.${m.column}` : m.table));
+
+describe('searchSchema', () => {
+  it('ranks exact name > prefix > word part > substring > one-typo fuzzy', async () => {
+    const d = deps([
+      fakeTable('ORDER_HISTORY', [col]), // prefix
+      fakeTable('ORDER', [col]), // exact
+      fakeTable('SALES_ORDER', [col]), // word part
+      fakeTable('XORDERX', [col]), // substring
+      fakeTable('ORDRE', [col]), // a transposition is edit distance 2: no match
+      fakeTable('OEDER', [col]), // one substitution: fuzzy
+      fakeTable('CUSTOMER', [col]), // no match
+    ]);
+    const { matches } = (await searchSchema(d, { query: 'order' }))._unsafeUnwrap();
+    expect(labels(matches.filter((m) => m.type === 'table'))).toEqual([
+      'ORDER',
+      'ORDER_HISTORY',
+      'SALES_ORDER',
+      'XORDERX',
+      'OEDER',
+    ]);
+    const scores = matches.filter((m) => m.type === 'table').map((m) => m.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(new Set(scores).size).toBe(scores.length);
+    expect(matches.find((m) => m.table === 'ORDER')?.reason).toContain('name is "order"');
+  });
+
+  it('finds legacy abbreviations by word part and by comment, tables before equal columns', async () => {
+    const { matches } = (await searchSchema(deps(), { query: 'cust' }))._unsafeUnwrap();
+    // CUSTMST starts with "cust"; the CUSTNO columns start with it too, but tables outrank columns.
+    expect(labels(matches).slice(0, 1)).toEqual(['CUSTMST']);
+    expect(labels(matches)).toEqual(expect.arrayContaining(['CUSTMST.CUSTNO', 'ORDHDR.CUSTNO']));
+    const byComment = (await searchSchema(deps(), { query: 'credit' }))._unsafeUnwrap();
+    expect(labels(byComment.matches)).toEqual(['CUSTMST.CREDLMT']);
+    expect(byComment.matches[0]?.reason).toContain('comment');
+  });
+
+  it('adds the scores of several words, so a name matching both wins', async () => {
+    const d = deps([fakeTable('ORD_HDR', [col]), fakeTable('ORD_DTL', [col]), fakeTable('HDR_TEXT', [col])]);
+    const { matches } = (await searchSchema(d, { query: 'ord hdr' }))._unsafeUnwrap();
+    expect(matches[0]?.table).toBe('ORD_HDR');
+  });
+
+  it('honours the limit and returns nothing for no match', async () => {
+    const all = (await searchSchema(deps(), { query: 'ord' }))._unsafeUnwrap();
+    expect(all.matches.length).toBeGreaterThan(2);
+    const limited = (await searchSchema(deps(), { query: 'ord', limit: 2 }))._unsafeUnwrap();
+    expect(limited.matches).toEqual(all.matches.slice(0, 2));
+    const none = (await searchSchema(deps(), { query: 'zzzzqqq' }))._unsafeUnwrap();
+    expect(none.matches).toEqual([]);
+  });
+});
