@@ -33,6 +33,7 @@ export const VERSION_SQL = 'SELECT sqlite_version()';
 // the parent normally acts first; the watchdog covers a parent that died.
 const WATCHDOG_GRACE_MS = 2_000;
 const START_TIMEOUT_MS = 15_000;
+const MAX_TIMER_MS = 2_147_483_647;
 
 // Resolved once, relative to this module, so the child finds both files whatever the cwd; in the
 // bundled CJS build tsup's shims provide import.meta.url.
@@ -196,11 +197,16 @@ export async function openSession(options: SessionOptions): Promise<Result<Sqlit
               message: `SQLite statement exceeded ${timeoutMs} ms; runner ${id} killed`,
             }),
           ),
-        timeoutMs,
+        // setTimeout fires at once beyond 2^31-1 ms; library callers may pass Infinity.
+        Math.min(timeoutMs, MAX_TIMER_MS),
       );
       pending = { id: requestId, settle: finish };
       signal?.addEventListener('abort', onAbort, { once: true });
-      child.send({ ...message, id: requestId, deadlineMs: timeoutMs + WATCHDOG_GRACE_MS });
+      child.send({
+        ...message,
+        id: requestId,
+        deadlineMs: Math.min(timeoutMs, MAX_TIMER_MS) + WATCHDOG_GRACE_MS,
+      });
     });
   };
 

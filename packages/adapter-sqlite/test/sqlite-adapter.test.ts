@@ -52,6 +52,17 @@ describe('lazy connection', () => {
   });
 });
 
+describe('in-memory database', () => {
+  it('serves sqlite::memory: as an empty, read-only database private to each runner', async () => {
+    const db = adapter({ url: 'sqlite::memory:' });
+    expect((await db.listTables())._unsafeUnwrap()).toEqual([]);
+    expect((await db.executeReadOnly(q('SELECT 1 + 1 AS two'), limits))._unsafeUnwrap().rows).toEqual([[2]]);
+    const write = await db.executeReadOnly(q('CREATE TABLE t (x)'), limits);
+    expect(write._unsafeUnwrapErr().kind).toBe('ReadOnlyViolation');
+    expect((await db.serverInfo())._unsafeUnwrap().database).toBe(':memory:');
+  });
+});
+
 describe('introspection', () => {
   it('lists tables and views without SQLite internals, no schema and no estimates before ANALYZE', async () => {
     const db = adapter();
@@ -455,6 +466,20 @@ describe('timeouts, cancel and pooling', () => {
     const recycled = adapter({ pool: { recycleMs: 1 } });
     expect((await recycled.ping()).isOk()).toBe(true);
     await eventually(() => recycled.poolStats().size === 0);
+  });
+
+  it('pre-pings a runner idle past prePingIdleMs and replaces one that does not answer', async () => {
+    const db = adapter({ pool: { size: 1, maxOverflow: 0, prePing: true }, prePingIdleMs: 0 });
+    await db.ping();
+    const runner = childPids()
+      .filter((p) => !pidsBefore.has(p))
+      .sort((a, b) => b - a)[0]!;
+    // A stopped process keeps its IPC channel open but never answers: only a ping can tell.
+    process.kill(runner, 'SIGSTOP');
+    const result = await db.executeReadOnly(q('SELECT 42'), { ...limits, timeoutMs: 10_000 });
+    expect(result._unsafeUnwrap().rows).toEqual([[42]]);
+    await eventually(() => !childPids().includes(runner));
+    expect(db.poolStats()).toMatchObject({ size: 1, idle: 1 });
   });
 
   it('keeps the event loop alive only while a runner is busy', async () => {
