@@ -62,6 +62,8 @@ export const MYSQL_ERRNO = {
   clientInteractionTimeout: 4031, // MySQL 8: server closed an idle session
 } as const;
 
+const CLOSED_MESSAGE = /closed state|connection lost|server has gone away/i;
+
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -95,6 +97,11 @@ const NETWORK_CODES = new Set([
 export function toDatabaseError(error: unknown, context: MysqlErrorContext = {}): DatabaseFailure {
   if (isDatabaseFailure(error)) return error;
   if (!isMysqlDriverError(error)) {
+    // mysql2 reports a command on a dead connection with a plain fatal Error that has no code.
+    const e = error as { fatal?: unknown; message?: unknown } | null;
+    if (typeof e?.message === 'string' && (e.fatal === true || CLOSED_MESSAGE.test(e.message))) {
+      return dbFailure('ConnectionFailed', { message: scrub(e.message, context.secrets), cause: error });
+    }
     return dbFailure('DriverError', {
       message: scrub(error instanceof Error ? error.message : String(error), context.secrets),
       cause: error,
@@ -178,8 +185,7 @@ export function toDatabaseError(error: unknown, context: MysqlErrorContext = {})
           : undefined;
     return dbFailure('ConnectionFailed', { ...base, publicDetail });
   }
-  // mysql2 reports commands on a dead connection with a plain fatal Error and no code.
-  if (error.fatal === true || /closed state|connection lost|server has gone away/i.test(message)) {
+  if (error.fatal === true || CLOSED_MESSAGE.test(message)) {
     return dbFailure('ConnectionFailed', base);
   }
   const state = error.sqlState ?? '';
