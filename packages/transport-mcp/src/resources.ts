@@ -1,6 +1,7 @@
 import {
   type DatabaseFailure,
   describeTable,
+  type LoggerPort,
   listTables,
   type TableInfo,
   type UseCaseDeps,
@@ -56,7 +57,7 @@ export function registerResources(server: McpServer, deps: UseCaseDeps, responde
       // Listing every table as a resource could mean thousands of entries per resources/list;
       // clients discover names through completion and the tables resource instead.
       list: undefined,
-      complete: { table: (prefix) => completeTableNames(deps, prefix) },
+      complete: { table: (prefix) => completeTableNames(deps, prefix, responder.logger) },
     }),
     {
       title: 'Table description',
@@ -81,16 +82,32 @@ export function registerResources(server: McpServer, deps: UseCaseDeps, responde
  * outside the default schema so the completed value resolves to exactly that table.
  * @returns an empty list when the catalog cannot be read: completion is a convenience, never an error.
  */
-export async function completeTableNames(deps: Pick<UseCaseDeps, 'db'>, prefix: string): Promise<string[]> {
-  const tables = await deps.db.listTables();
-  if (tables.isErr()) return [];
+export async function completeTableNames(
+  deps: Pick<UseCaseDeps, 'db'>,
+  prefix: string,
+  logger?: LoggerPort,
+): Promise<string[]> {
+  let tables: readonly TableInfo[];
+  try {
+    const listed = await deps.db.listTables();
+    if (listed.isErr()) {
+      if (logger) logFailure(logger, 'completion:table', listed.error);
+      return [];
+    }
+    tables = listed.value;
+  } catch (error) {
+    // The SDK would put a thrown message on the wire; a completion simply has no suggestions.
+    if (logger) logUnexpected(logger, 'completion:table', error);
+    return [];
+  }
   const wanted = prefix.toLowerCase();
-  const names = tables.value
-    .map((t) => completionName(t, deps.db.capabilities.defaultSchema))
-    .filter((name, i) => {
-      const bare = tables.value[i]?.name.toLowerCase() ?? '';
-      return name.toLowerCase().startsWith(wanted) || bare.startsWith(wanted);
-    });
+  const names = tables
+    .filter(
+      (t) =>
+        t.name.toLowerCase().startsWith(wanted) ||
+        completionName(t, deps.db.capabilities.defaultSchema).toLowerCase().startsWith(wanted),
+    )
+    .map((t) => completionName(t, deps.db.capabilities.defaultSchema));
   // All of them: the SDK sends the first 100 with `total` and `hasMore`.
   return [...new Set(names)].sort((a, b) => a.localeCompare(b));
 }

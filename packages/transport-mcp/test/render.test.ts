@@ -78,7 +78,9 @@ describe('renderCell', () => {
     expect(renderCell('')).toBe('');
     expect(renderCell('a\\b|c')).toBe('a\\\\b\\|c');
     expect(renderCell(['x', 1])).toBe('["x",1]');
-    expect(renderCell({ $binary: 'AA', length: 9000, truncated: true })).toBe('<binary 9000 bytes, truncated>');
+    expect(renderCell({ $binary: 'AA', length: 9000, truncated: true })).toBe(
+      '<binary 9000 bytes, truncated>',
+    );
     expect(renderCell(true)).toBe('true');
     expect(renderCell('12345678901234567890')).toBe('12345678901234567890');
   });
@@ -91,7 +93,9 @@ describe('renderTableList', () => {
       total: 7,
       nextCursor: 'abc',
     });
-    expect(text).toBe('1 of 7 tables\nname|kind|rows~|comment\nCUSTMST|table|10|Customer master\nnext_cursor: abc');
+    expect(text).toBe(
+      '1 of 7 tables\nname|kind|rows~|comment\nCUSTMST|table|10|Customer master\nnext_cursor: abc',
+    );
   });
 
   it('adds the schema column when tables have schemas and marks the last page', () => {
@@ -119,9 +123,31 @@ describe('renderTableDetail', () => {
   const detail: TableDetail = {
     table: { schema: 'dbo', name: 'ORDDTL', kind: 'table', rowEstimate: 5000, comment: 'Order lines' },
     columns: [
-      { name: 'ORDNO', ordinal: 1, nativeType: 'int', logicalType: 'integer', nullable: false, primaryKeyPosition: 1 },
-      { name: 'LINENO', ordinal: 2, nativeType: 'smallint', logicalType: 'integer', nullable: false, primaryKeyPosition: 2 },
-      { name: 'QTY', ordinal: 3, nativeType: 'decimal(9,2)', logicalType: 'decimal', nullable: true, default: '0', comment: 'Quantity' },
+      {
+        name: 'ORDNO',
+        ordinal: 1,
+        nativeType: 'int',
+        logicalType: 'integer',
+        nullable: false,
+        primaryKeyPosition: 1,
+      },
+      {
+        name: 'LINENO',
+        ordinal: 2,
+        nativeType: 'smallint',
+        logicalType: 'integer',
+        nullable: false,
+        primaryKeyPosition: 2,
+      },
+      {
+        name: 'QTY',
+        ordinal: 3,
+        nativeType: 'decimal(9,2)',
+        logicalType: 'decimal',
+        nullable: true,
+        default: '0',
+        comment: 'Quantity',
+      },
     ],
     primaryKey: ['ORDNO', 'LINENO'],
     foreignKeys: [

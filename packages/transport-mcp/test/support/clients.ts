@@ -146,7 +146,7 @@ export async function connect(kind: ClientKind, options: LegacyBridgeMcpOptions)
       };
       await client.connect(clientSide);
       return {
-        client: client as unknown as TestClient,
+        client: adaptV1(client),
         protocolVersion: version,
         close: async () => {
           await client.close();
@@ -155,6 +155,22 @@ export async function connect(kind: ClientKind, options: LegacyBridgeMcpOptions)
       };
     }
   }
+}
+
+// v1's callTool takes a result schema second and the request options third.
+function adaptV1(client: V1Client): TestClient {
+  const loose = client as unknown as TestClient;
+  return {
+    listTools: () => loose.listTools(),
+    callTool: (params, options) =>
+      client.callTool(params, undefined, options) as unknown as ReturnType<TestClient['callTool']>,
+    listResources: () => loose.listResources(),
+    listResourceTemplates: () => loose.listResourceTemplates(),
+    readResource: (params) => loose.readResource(params),
+    complete: (params) => loose.complete(params),
+    listPrompts: () => loose.listPrompts(),
+    getPrompt: (params) => loose.getPrompt(params),
+  };
 }
 
 /** The text of a tool result's only content block. */
