@@ -1,0 +1,379 @@
+/**
+ * The statement guard: layer 1 of the read-only defence (DESIGN.md §4). It decides whether one SQL
+ * text is a single read-only statement, reading it with a dialect-aware lexer and a small set of
+ * rules over the token stream.
+ *
+ * Why our own lexer rather than a real parser (pgsql-parser / libpg_query, node-sql-parser, …):
+ * - A guard must fail closed on everything it does not understand. Full parsers for five dialects
+ *   either cover one dialect (libpg_query, also a native/WASM dependency in a driver-free core) or
+ *   approximate all of them (node-sql-parser), and an approximation that accepts valid SQL it
+ *   misreads is the dangerous direction. Our rules are an allow-list of statement heads, so
+ *   anything unknown is refused rather than misread.
+ * - What must be exact is where strings, quoted identifiers and comments begin and end — that is
+ *   where injection hides — and that is a lexer's job, small enough to review line by line and to
+ *   test per dialect (including the server settings that change it: see `DialectRules.lexModes`).
+ * - It is linear in the input and has no dependency, so it runs before anything else on every call.
+ * The cost: we do not build a syntax tree, so the rules are conservative token patterns (a column
+ * named `update` must be quoted), and syntax errors are left to the engine. Layers 2 (read-only
+ * session) and 3 (least privilege) do not depend on this one being perfect.
+ */
+import { err, ok, type Result } from 'neverthrow';
+import { type DatabaseFailure, dbFailure } from '../errors.js';
+import type { DialectRules, LexMode } from './dialects.js';
+import { type LexFailure, lex, type Token } from './lexer.js';
+import type { ReadOnlyStatementKind } from './read-only-query.js';
+import { findSideEffectGroup } from './side-effect-functions.js';
+import {
+  COMMON_REFUSED_HEADS,
+  COMMON_REFUSED_SEQUENCES,
+  DATA_CHANGE_ANYWHERE,
+  type KeywordGroup,
+  type WordSequence,
+} from './statement-rules.js';
+
+interface Refusal {
+  readonly kind: 'ReadOnlyViolation' | 'InvalidInput';
+  readonly reason: string;
+}
+
+const QUERY_HEADS: Readonly<Record<string, ReadOnlyStatementKind>> = {
+  SELECT: 'select',
+  WITH: 'with',
+  VALUES: 'values',
+};
+
+/**
+ * Checks that `sql` is exactly one read-only statement under every reading in `rules.lexModes`.
+ * @returns err(InvalidInput) when the text is empty or cannot be read (unterminated string or
+ * comment, invisible characters), err(ReadOnlyViolation) with an actionable reason otherwise.
+ */
+export function guardSql(sql: string, rules: DialectRules): Result<ReadOnlyStatementKind, DatabaseFailure> {
+  let kind: ReadOnlyStatementKind | undefined;
+  for (const [index, mode] of rules.lexModes.entries()) {
+    const lexed = lex(sql, mode);
+    if (lexed.isErr()) return err(toFailure(lexRefusal(lexed.error, index > 0 ? mode : undefined)));
+    const tokens = lexed.value.filter((token) => token.kind !== 'comment');
+    if (tokens.length === 0) {
+      const reason = lexed.value.length === 0 ? 'it is empty.' : 'it contains only comments.';
+      return err(toFailure({ kind: 'InvalidInput', reason }));
+    }
+    const analysed = analyse(tokens, rules);
+    if (analysed.isErr()) return err(toFailure(withMode(analysed.error, index > 0 ? mode : undefined)));
+    kind ??= analysed.value;
+  }
+  // lexModes is non-empty, so the loop ran and set kind.
+  return ok(kind as ReadOnlyStatementKind);
+}
+
+function toFailure(refusal: Refusal): DatabaseFailure {
+  const message = `statement guard: ${refusal.reason}`;
+  return refusal.kind === 'InvalidInput'
+    ? dbFailure('InvalidInput', { field: 'sql', reason: refusal.reason, message })
+    : dbFailure('ReadOnlyViolation', { reason: refusal.reason, message });
+}
+
+function withMode(refusal: Refusal, mode: LexMode | undefined): Refusal {
+  if (!mode?.label) return refusal;
+  return {
+    ...refusal,
+    reason: `${refusal.reason} (Read as the server does under ${mode.label}.)`,
+  };
+}
+
+function at(position: number): string {
+  return `character ${position + 1}`;
+}
+
+function lexRefusal(failure: LexFailure, mode: LexMode | undefined): Refusal {
+  switch (failure.kind) {
+    case 'unterminated': {
+      const under = mode?.label
+        ? ` under ${mode.label}; avoid a backslash before a quote (write a quote inside a string as '') so the text reads the same under every server setting`
+        : '';
+      return {
+        kind: 'InvalidInput',
+        reason: `the ${failure.construct} starting at ${at(failure.position)} is never closed${under}.`,
+      };
+    }
+    case 'executableComment':
+      return {
+        kind: 'ReadOnlyViolation',
+        reason: `the /*! … */ comment at ${at(failure.position)} is executed by the server as SQL; remove it.`,
+      };
+    case 'invisibleCharacter': {
+      const code = failure.codePoint.toString(16).toUpperCase().padStart(4, '0');
+      return {
+        kind: 'InvalidInput',
+        reason: `it contains an invisible or non-ASCII space character (U+${code}) at ${at(failure.position)} outside any string or comment; replace it with an ordinary space.`,
+      };
+    }
+  }
+}
+
+function isPunct(token: Token | undefined, text: string): boolean {
+  return token !== undefined && token.kind === 'punctuation' && token.text === text;
+}
+
+function isWord(token: Token | undefined, value?: string): token is Token {
+  return token !== undefined && token.kind === 'word' && (value === undefined || token.value === value);
+}
+
+/** One statement, at most followed by semicolons, then the rules for its head and its body. */
+function analyse(tokens: readonly Token[], rules: DialectRules): Result<ReadOnlyStatementKind, Refusal> {
+  let end = tokens.length;
+  while (end > 0 && isPunct(tokens[end - 1], ';')) end--;
+  if (end === 0) return err({ kind: 'InvalidInput', reason: 'it contains no statement, only semicolons.' });
+  for (let i = 0; i < end; i++) {
+    const token = tokens[i] as Token;
+    if (isPunct(token, ';')) {
+      return err({
+        kind: 'ReadOnlyViolation',
+        reason: `only one statement per call is accepted, but another statement follows the ";" at ${at(token.position)}. Send each statement in its own call.`,
+      });
+    }
+  }
+  const statement = tokens.slice(0, end);
+  return classify(statement, 0, rules, false).andThen((kind) => scanBody(statement, rules).map(() => kind));
+}
+
+function refusedHeadGroup(word: string, rules: DialectRules): KeywordGroup | undefined {
+  return (
+    rules.refusedHeads.find((group) => group.keywords.includes(word)) ??
+    COMMON_REFUSED_HEADS.find((group) => group.keywords.includes(word))
+  );
+}
+
+function acceptedHeads(rules: DialectRules): string {
+  const heads = ['SELECT', 'WITH … SELECT', 'VALUES'];
+  if (rules.explain) heads.push('EXPLAIN');
+  heads.push(...Object.keys(rules.extraHeads));
+  if (rules.pragmas) heads.push('read-only PRAGMA');
+  return `${heads.slice(0, -1).join(', ')} or ${heads.at(-1)}`;
+}
+
+/** Record lookup that ignores inherited keys: SQL words must never reach Object.prototype. */
+function own<V>(record: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function violation(reason: string): Result<never, Refusal> {
+  return err({ kind: 'ReadOnlyViolation', reason });
+}
+
+/**
+ * What kind of statement starts at `start`: an allow-list, so an unknown head is refused. `nested`
+ * is set for the statement after EXPLAIN or DESCRIBE, which must be a query.
+ */
+function classify(
+  tokens: readonly Token[],
+  start: number,
+  rules: DialectRules,
+  nested: boolean,
+): Result<ReadOnlyStatementKind, Refusal> {
+  let i = start;
+  while (isPunct(tokens[i], '(')) i++;
+  const parenthesised = i > start;
+  const head = tokens[i];
+  if (head === undefined) {
+    return violation(`the statement has no SELECT; send one ${acceptedHeads(rules)} statement.`);
+  }
+  if (head.kind !== 'word') {
+    return violation(
+      `a statement must start with ${acceptedHeads(rules)}, not ${head.text.slice(0, 40)} (${at(head.position)}).`,
+    );
+  }
+  const word = head.value;
+  const query = own(QUERY_HEADS, word) ?? (word === 'TABLE' ? own(rules.extraHeads, word) : undefined);
+  if (query) return ok(query);
+  const refused = refusedHeadGroup(word, rules);
+  if (refused) return violation(`${word} ${refused.effect}.`);
+  if (nested) return violation(`${word} is not a query (SELECT, WITH … SELECT or VALUES).`);
+  if (!parenthesised) {
+    if (word === 'EXPLAIN' && rules.explain) return classifyExplain(tokens, i + 1, rules);
+    if (word === 'PRAGMA' && rules.pragmas) return classifyPragma(tokens, i + 1, rules.pragmas);
+    const extra = own(rules.extraHeads, word);
+    if (extra === 'describe') return classifyDescribe(tokens, i + 1, rules);
+    if (extra) return ok(extra);
+  }
+  return violation(
+    `${word} is not a statement LegacyBridge accepts; send one ${acceptedHeads(rules)} statement.`,
+  );
+}
+
+function classifyExplain(
+  tokens: readonly Token[],
+  start: number,
+  rules: DialectRules,
+): Result<ReadOnlyStatementKind, Refusal> {
+  const syntax = rules.explain!;
+  const seen = new Set<string>();
+  let i = start;
+  for (;;) {
+    const token = tokens[i];
+    if (syntax.optionList && isPunct(token, '(') && isWord(tokens[i + 1]) && !isQueryHead(tokens[i + 1])) {
+      i = afterClosingParen(tokens, i);
+      continue;
+    }
+    if (isWord(token) && syntax.modifiers.includes(token.value) && !seen.has(token.value)) {
+      seen.add(token.value);
+      i++;
+      continue;
+    }
+    if (syntax.formatAssignment && isWord(token, 'FORMAT') && tokens[i + 1]?.text === '=') {
+      i += 3;
+      continue;
+    }
+    break;
+  }
+  return classify(tokens, i, rules, true)
+    .map((): ReadOnlyStatementKind => 'explain')
+    .mapErr((refusal) => ({
+      ...refusal,
+      reason: `EXPLAIN is accepted only for a read-only query: ${refusal.reason}`,
+    }));
+}
+
+function isQueryHead(token: Token | undefined): boolean {
+  return isWord(token) && (own(QUERY_HEADS, token.value) !== undefined || token.value === 'TABLE');
+}
+
+/** Index after the `)` matching the `(` at `open`, or the end when it never closes (the engine then reports it). */
+function afterClosingParen(tokens: readonly Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (isPunct(tokens[i], '(')) depth++;
+    else if (isPunct(tokens[i], ')') && --depth === 0) return i + 1;
+  }
+  return tokens.length;
+}
+
+/** MySQL `DESCRIBE t [column]` describes a table; `DESCRIBE SELECT …` explains a query. */
+function classifyDescribe(
+  tokens: readonly Token[],
+  start: number,
+  rules: DialectRules,
+): Result<ReadOnlyStatementKind, Refusal> {
+  if (isQueryHead(tokens[start]) || isPunct(tokens[start], '(')) {
+    return classify(tokens, start, rules, true).map((): ReadOnlyStatementKind => 'explain');
+  }
+  const rest = tokens.slice(start);
+  const namesOnly =
+    rest.length > 0 &&
+    rest.every(
+      (token) =>
+        (token.kind === 'word' && !refusedHeadGroup(token.value, rules)) ||
+        token.kind === 'quoted' ||
+        token.kind === 'string' ||
+        isPunct(token, '.'),
+    );
+  return namesOnly
+    ? ok('describe')
+    : violation('DESCRIBE takes a table name (and optionally a column) or a SELECT.');
+}
+
+function classifyPragma(
+  tokens: readonly Token[],
+  start: number,
+  pragmas: NonNullable<DialectRules['pragmas']>,
+): Result<ReadOnlyStatementKind, Refusal> {
+  const isName = (token: Token | undefined): boolean =>
+    token !== undefined && (token.kind === 'word' || token.kind === 'quoted');
+  let i = start;
+  if (isName(tokens[i]) && isPunct(tokens[i + 1], '.')) i += 2; // schema-qualified: PRAGMA main.table_info(t)
+  const nameToken = tokens[i];
+  if (nameToken === undefined || !isName(nameToken)) {
+    return violation('PRAGMA must be followed by the name of a read-only PRAGMA.');
+  }
+  const name = nameToken.value.toLowerCase();
+  const allowed = [...pragmas.bare].join(', ');
+  const rest = tokens.slice(i + 1);
+  if (rest.length === 0) {
+    return pragmas.bare.has(name)
+      ? ok('pragma')
+      : violation(`PRAGMA ${name} is not on the read-only PRAGMA allow-list (${allowed}).`);
+  }
+  if (rest[0]?.text === '=') {
+    return violation(
+      `PRAGMA ${name} = … changes a setting; only reading PRAGMAs are accepted, such as PRAGMA table_info(t).`,
+    );
+  }
+  if (isPunct(rest[0], '(') && pragmas.withArgument.has(name)) {
+    const argument = rest[1];
+    const oneName =
+      rest.length === 3 &&
+      argument !== undefined &&
+      (isName(argument) || argument.kind === 'string') &&
+      isPunct(rest[2], ')');
+    return oneName ? ok('pragma') : violation(`PRAGMA ${name}(…) takes exactly one table or index name.`);
+  }
+  if (isPunct(rest[0], '(')) {
+    return pragmas.bare.has(name)
+      ? violation(
+          `PRAGMA ${name}(…) with an argument changes a setting; send PRAGMA ${name} alone to read it.`,
+        )
+      : violation(`PRAGMA ${name} is not on the read-only PRAGMA allow-list (${allowed}).`);
+  }
+  return violation(`unexpected text after PRAGMA ${name}.`);
+}
+
+/** Refused sequences, longest first so `INTO OUTFILE` wins over `INTO`. */
+function sequencesOf(rules: DialectRules): readonly WordSequence[] {
+  return [...rules.refusedSequences, ...COMMON_REFUSED_SEQUENCES].sort(
+    (a, b) => b.words.length - a.words.length,
+  );
+}
+
+function matchesSequence(tokens: readonly Token[], start: number, words: readonly string[]): boolean {
+  return words.every((word, offset) => isWord(tokens[start + offset], word));
+}
+
+/** Rules that apply wherever a token stands: data-changing keywords, locking and INTO clauses, side-effect calls. */
+function scanBody(tokens: readonly Token[], rules: DialectRules): Result<void, Refusal> {
+  const sequences = sequencesOf(rules);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    const previous = tokens[i - 1];
+    const qualified = isPunct(previous, '.');
+    if (token.kind === 'word' && !qualified && !isWord(previous, 'AS')) {
+      const sequence = sequences.find((candidate) => matchesSequence(tokens, i, candidate.words));
+      if (sequence) return violation(`${sequence.words.join(' ')} ${sequence.effect}.`);
+      if (DATA_CHANGE_ANYWHERE.keywords.includes(token.value)) {
+        return violation(
+          `the statement contains ${token.value} at ${at(token.position)}, which ${DATA_CHANGE_ANYWHERE.effect}. If ${token.text} is a column or table name, quote it.`,
+        );
+      }
+      const anywhere = rules.refusedAnywhere.find((group) => group.keywords.includes(token.value));
+      if (anywhere) return violation(`${token.value} at ${at(token.position)} ${anywhere.effect}.`);
+    }
+    if ((token.kind === 'word' || token.kind === 'quoted') && !qualified) {
+      const refusal = checkCall(tokens, i, rules);
+      if (refusal) return err(refusal);
+    }
+  }
+  return ok(undefined);
+}
+
+/** Checks the dotted name starting at `start` (`main.writefile`, `"load_extension"`) when it is called. */
+function checkCall(tokens: readonly Token[], start: number, rules: DialectRules): Refusal | undefined {
+  const parts = [tokens[start] as Token];
+  let last = start;
+  for (;;) {
+    const part = tokens[last + 2];
+    if (!isPunct(tokens[last + 1], '.') || part === undefined) break;
+    if (part.kind !== 'word' && part.kind !== 'quoted') break;
+    parts.push(part);
+    last += 2;
+  }
+  if (!rules.callsWithoutParentheses && !isPunct(tokens[last + 1], '(')) return undefined;
+  for (const part of parts) {
+    const group = findSideEffectGroup(rules.functions, part.value);
+    if (group) {
+      const name = part.kind === 'quoted' ? part.value : part.text;
+      return {
+        kind: 'ReadOnlyViolation',
+        reason: `${name}() ${group.effect}; the statement guard refuses it.`,
+      };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,172 @@
+import type { Dialect } from '../model.js';
+
+/**
+ * Functions with side effects, per dialect, as data. A call is refused when any part of its
+ * (possibly schema- or package-qualified, possibly quoted) name matches, compared
+ * case-insensitively: `"load_extension"(…)`, `main.writefile(…)` and `SYS.DBMS_LOCK.SLEEP(…)`
+ * are all caught. Matching quoted names case-insensitively over-refuses a little on purpose.
+ *
+ * These lists are defence in depth: the read-only session (layer 2) and the database user's
+ * privileges (layer 3) stop writes regardless. What only this layer stops is the harm a read-only
+ * session still allows: sleeping on a pooled connection, taking locks, touching files, killing
+ * other sessions, reaching other servers.
+ */
+
+/** Functions refused for one reason. Names and prefixes are lower-case. */
+export interface FunctionDenyGroup {
+  /** Completes "pg_sleep() …": what calling it does. */
+  readonly effect: string;
+  readonly names?: readonly string[];
+  readonly prefixes?: readonly string[];
+  /** Names matched by a prefix that are known to be harmless (e.g. Oracle `dbms_lob` read functions). */
+  readonly except?: readonly string[];
+}
+
+const SQLITE: readonly FunctionDenyGroup[] = [
+  // Native code: an extension runs with the server's privileges and can do anything.
+  { effect: 'loads native code into the database engine', names: ['load_extension'] },
+  // fileio extension and the sqlite3 shell: read and write files on the host.
+  {
+    effect: 'reads or writes files on the database host',
+    names: ['writefile', 'readfile', 'edit', 'fsdir', 'lsdir', 'zipfile'],
+  },
+  // fts3_tokenizer(name, pointer) registers a tokenizer from a raw pointer: memory corruption.
+  { effect: 'registers a full-text tokenizer from a raw pointer', names: ['fts3_tokenizer'] },
+];
+
+const POSTGRES: readonly FunctionDenyGroup[] = [
+  // Sleeping holds a pooled connection and its snapshot for as long as the caller likes.
+  { effect: 'pauses the session', prefixes: ['pg_sleep'] },
+  // dblink opens connections to any server, with its own credentials and no read-only session.
+  { effect: 'connects to another database server', prefixes: ['dblink'] },
+  // Large objects live outside tables; lo_import/lo_export touch server files.
+  {
+    effect: 'creates, changes, imports or exports large objects',
+    prefixes: ['lo_'],
+    names: ['loread', 'lowrite'],
+  },
+  // Server files: reading them discloses configuration and data outside the granted tables.
+  {
+    effect: 'reads or writes files on the database server',
+    names: [
+      'pg_read_file',
+      'pg_read_binary_file',
+      'pg_stat_file',
+      'pg_file_write',
+      'pg_file_rename',
+      'pg_file_unlink',
+    ],
+    prefixes: ['pg_ls_'],
+  },
+  // Session control: ends or interrupts other people's work.
+  {
+    effect: 'cancels or terminates database sessions',
+    names: ['pg_terminate_backend', 'pg_cancel_backend', 'pg_log_backend_memory_contexts'],
+  },
+  // Settings and server state.
+  {
+    effect: 'changes settings or server state',
+    names: [
+      'set_config',
+      'pg_reload_conf',
+      'pg_rotate_logfile',
+      'pg_switch_wal',
+      'pg_create_restore_point',
+      'pg_promote',
+      'pg_backup_start',
+      'pg_backup_stop',
+      'pg_start_backup',
+      'pg_stop_backup',
+      'pg_wal_replay_pause',
+      'pg_wal_replay_resume',
+      'pg_import_system_collations',
+      'pg_logical_emit_message',
+    ],
+    prefixes: [
+      'pg_stat_reset',
+      'pg_replication_origin_',
+      'pg_create_logical_replication_slot',
+      'pg_create_physical_replication_slot',
+      'pg_drop_replication_slot',
+      'pg_copy_',
+    ],
+  },
+  // Advisory locks outlive the query on a pooled connection.
+  { effect: 'takes or releases advisory locks', prefixes: ['pg_advisory_', 'pg_try_advisory_'] },
+  // Sequence changes are never rolled back.
+  { effect: 'advances or sets a sequence', names: ['nextval', 'setval'] },
+  // These run SQL text given as a string, which the guard cannot see.
+  {
+    effect: 'runs SQL text the guard cannot inspect',
+    names: ['query_to_xml', 'query_to_xmlschema', 'query_to_xml_and_xmlschema'],
+  },
+  { effect: 'sends a notification to other sessions', names: ['pg_notify'] },
+];
+
+const MYSQL: readonly FunctionDenyGroup[] = [
+  { effect: 'pauses the session or burns CPU on purpose', names: ['sleep', 'benchmark'] },
+  // User-level locks outlive the query on a pooled connection.
+  { effect: 'takes or releases named locks', names: ['get_lock', 'release_lock', 'release_all_locks'] },
+  { effect: 'reads files on the database server', names: ['load_file'] },
+  // These block until replication catches up: an unbounded wait on a pooled connection.
+  {
+    effect: 'waits on replication',
+    names: [
+      'master_pos_wait',
+      'source_pos_wait',
+      'wait_for_executed_gtid_set',
+      'wait_until_sql_thread_after_gtids',
+    ],
+  },
+  // lib_mysqludf_sys, a common attack payload: runs shell commands.
+  { effect: 'runs operating-system commands', names: ['sys_exec', 'sys_eval'] },
+];
+
+const MSSQL: readonly FunctionDenyGroup[] = [
+  // Extended and system stored procedures: shell access, registry, mail, configuration.
+  { effect: 'runs a system or extended stored procedure', prefixes: ['xp_', 'sp_'] },
+  // Ad hoc distributed queries: other servers and files through OLE DB.
+  {
+    effect: 'reads from another server or from files',
+    names: ['openrowset', 'opendatasource', 'openquery'],
+  },
+  {
+    effect: 'reads files on the database server',
+    names: ['fn_xe_file_target_read_file', 'fn_get_audit_file', 'fn_trace_gettable'],
+  },
+];
+
+const ORACLE: readonly FunctionDenyGroup[] = [
+  // Supplied packages: locks, sleeps, jobs, dynamic SQL, files, network.
+  {
+    effect: 'calls a supplied package with side effects (locks, jobs, dynamic SQL, files or network)',
+    prefixes: ['dbms_', 'utl_'],
+    // Read-only helpers common in reporting SQL: LOB readers and random numbers.
+    except: ['dbms_lob', 'dbms_random'],
+  },
+  { effect: 'makes network requests from the database server', names: ['httpuritype'] },
+  // Sequences are not rolled back.
+  { effect: 'advances a sequence', names: ['nextval'] },
+];
+
+/** Side-effect functions per dialect; a new dialect fails to compile until it has a list. */
+export const SIDE_EFFECT_FUNCTIONS: Record<Dialect, readonly FunctionDenyGroup[]> = {
+  sqlite: SQLITE,
+  postgres: POSTGRES,
+  mysql: MYSQL,
+  mssql: MSSQL,
+  oracle: ORACLE,
+};
+
+/** The group a function name (one part of a qualified name) belongs to, if any. */
+export function findSideEffectGroup(
+  groups: readonly FunctionDenyGroup[],
+  name: string,
+): FunctionDenyGroup | undefined {
+  const lower = name.toLowerCase();
+  return groups.find(
+    (group) =>
+      !group.except?.includes(lower) &&
+      (group.names?.includes(lower) || group.prefixes?.some((prefix) => lower.startsWith(prefix))),
+  );
+}
