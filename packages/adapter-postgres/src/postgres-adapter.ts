@@ -1,0 +1,617 @@
+import {
+  type ColumnInfo,
+  type ColumnSummary,
+  type ConfigFailure,
+  type DatabaseCapabilities,
+  type DatabaseFailure,
+  type DatabasePort,
+  dbFailure,
+  type ForeignKeyInfo,
+  type IndexInfo,
+  type QueryLimits,
+  type QueryPlan,
+  type QueryResult,
+  type ReadOnlyQuery,
+  type ResultColumn,
+  type ServerInfo,
+  type TableDetail,
+  type TableFilter,
+  type TableInfo,
+  type TableKind,
+  type TableRef,
+} from '@legacybridge/core';
+import { errAsync, okAsync, type Result, ResultAsync } from 'neverthrow';
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
+import * as catalog from './postgres-catalog-sql.js';
+import {
+  type PostgresAdapterConfig,
+  parsePostgresConfig,
+  type ResolvedPostgresConfig,
+  toPgSsl,
+} from './postgres-config.js';
+import { type ErrorContext, redactFailure, toDatabaseError } from './postgres-errors.js';
+import { createPostgresPool, destroySocket, type Lease } from './postgres-pool.js';
+import {
+  type CancelTarget,
+  resetSessionSql,
+  sendCancelRequest,
+  sessionStartupOptions,
+  setStatementTimeoutSql,
+} from './postgres-session.js';
+import {
+  BUILTIN_TYPES,
+  estimateCellBytes,
+  logicalTypeOfCatalog,
+  normaliserFor,
+  type PgTypeInfo,
+  typeInfoFromCatalog,
+} from './postgres-types.js';
+
+/** What PostgreSQL can do, for core's capability checks. */
+export const POSTGRES_CAPABILITIES: DatabaseCapabilities = {
+  supportsSchemas: true,
+  supportsCancel: true,
+  supportsExplain: true,
+  supportsRowEstimates: true,
+  supportsComments: true,
+  // The default search_path is "$user", public; a user-named schema is the exception in legacy estates.
+  defaultSchema: 'public',
+};
+
+// Rows fetched per round trip. Large enough that a 1,000-row cap is one fetch; small enough that a
+// byte cap stops reading before a wide table fills memory.
+const FETCH_BATCH = 1_000;
+
+// The client guard fires this long after the server's statement_timeout should have, so the server
+// (which names the cause precisely) normally wins and the connection stays reusable.
+const CLIENT_TIMEOUT_GRACE_MS = 250;
+
+// Every value as the server's text: postgres-types.ts normalises it with the column's type.
+const RAW_TEXT: pg.CustomTypesConfig = { getTypeParser: () => (value: string) => value };
+
+type StopReason = 'timeout' | 'cancel' | 'close';
+
+interface Guard {
+  /** Races a driver promise with the hard stop that follows an unacknowledged cancel. */
+  wrap<T>(promise: Promise<T>): Promise<T>;
+  /** Work to finish on the connection before its reset and release (e.g. closing a cursor). */
+  defer(task: () => Promise<unknown>): void;
+}
+
+interface LeaseOptions {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+  /** The connection ran caller SQL: reset its session before reuse. */
+  readonly userSql: boolean;
+}
+
+/**
+ * A DatabasePort over PostgreSQL through pg: pooled, read-only sessions, results streamed through a
+ * cursor and cut at the row and byte caps, queries cancelled on the server. Opens nothing until the
+ * first request.
+ * @throws TypeError when `config` is invalid (use `parsePostgresConfig` to get the failure as data).
+ */
+export function createPostgresAdapter(config: PostgresAdapterConfig): DatabasePort {
+  const adapter = parsePostgresConfig(config).andThen(createPostgresAdapterFromResolved);
+  if (adapter.isErr()) throw new TypeError(adapter.error.message);
+  return adapter.value;
+}
+
+/**
+ * The adapter for an already-validated configuration (what the registry entry uses).
+ * @returns err(InvalidConfig) when a TLS certificate or key file cannot be read.
+ */
+export function createPostgresAdapterFromResolved(
+  config: ResolvedPostgresConfig,
+): Result<DatabasePort, ConfigFailure> {
+  return toPgSsl(config.tls, config.host).map((ssl) => build(config, ssl));
+}
+
+function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig['ssl']): DatabasePort {
+  const logger = config.logger.child({ adapter: 'postgres' });
+  const secrets = config.password ? [config.password] : [];
+  const convert = (error: unknown, context?: ErrorContext) =>
+    redactFailure(toDatabaseError(error, context), secrets);
+  const cancelTarget: CancelTarget = { host: config.host, port: config.port };
+  const pool = createPostgresPool({
+    pool: config.pool,
+    overflowIdleMs: config.overflowIdleMs,
+    prePingIdleMs: config.prePingIdleMs,
+    connectTimeoutMs: config.connectTimeoutMs,
+    startupTimeoutMs: config.statementTimeoutMs,
+    connection: {
+      host: config.host,
+      port: config.port,
+      user: config.user,
+      password: config.password,
+      database: config.database,
+      ssl: ssl === false ? false : ssl,
+      application_name: config.applicationName,
+      options: sessionStartupOptions(config.statementTimeoutMs),
+    },
+    onIdleError: (error) =>
+      logger.warn('postgres connection error', { kind: convert(error).kind, code: codeOf(error) }),
+  });
+  const types = new Map<number, PgTypeInfo>(BUILTIN_TYPES);
+  const inflight = new Set<(reason: StopReason) => void>();
+  let closing: Promise<void> | undefined;
+
+  const stopFailure = (reason: StopReason, timeoutMs: number): DatabaseFailure => {
+    switch (reason) {
+      case 'timeout':
+        return dbFailure('Timeout', { timeoutMs, message: `query exceeded ${timeoutMs} ms` });
+      case 'cancel':
+        return dbFailure('Cancelled', { message: 'query cancelled by the caller' });
+      case 'close':
+        return dbFailure('ConnectionFailed', { message: 'the PostgreSQL adapter closed during the query' });
+    }
+  };
+
+  // Resets (when caller SQL ran) and returns a connection without holding up the caller; a reset
+  // that fails or hangs destroys the connection instead.
+  const finish = (lease: Lease, deferred: (() => Promise<unknown>)[], userSql: boolean): void => {
+    const resetSql = userSql ? resetSessionSql(lease.timeoutMs, config.statementTimeoutMs) : undefined;
+    if (deferred.length === 0 && resetSql === undefined) {
+      lease.release();
+      return;
+    }
+    const timer = setTimeout(
+      () => destroySocket(lease.client),
+      config.cancelGraceMs + config.connectTimeoutMs,
+    );
+    (async () => {
+      for (const task of deferred) await task();
+      if (resetSql !== undefined) await lease.client.query(resetSql);
+    })().then(
+      () => {
+        clearTimeout(timer);
+        lease.release();
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        logger.debug('postgres connection dropped after a failed reset', { code: codeOf(error) });
+        lease.release(true);
+      },
+    );
+  };
+
+  /**
+   * Runs `work` on a pooled connection with the client guard: at `timeoutMs` (+ grace) or when
+   * `signal` aborts, a cancel request goes to the server; if the server has not stopped the statement
+   * `cancelGraceMs` later, the socket is destroyed. A connection that was sent a cancel is never
+   * reused (the cancel could land on its next statement).
+   */
+  const withLease = <T>(
+    options: LeaseOptions,
+    work: (lease: Lease, guard: Guard) => Promise<T>,
+  ): ResultAsync<T, DatabaseFailure> => {
+    const run = async (): Promise<T> => {
+      if (options.signal?.aborted) throw dbFailure('Cancelled', { message: 'cancelled before start' });
+      const lease = await pool.acquire(options.signal);
+      let reason: StopReason | undefined;
+      let hardTimer: NodeJS.Timeout | undefined;
+      let rejectHard: (error: unknown) => void = () => {};
+      const hard = new Promise<never>((_, reject) => {
+        rejectHard = reject;
+      });
+      hard.catch(() => {});
+      const interrupt = (why: StopReason) => {
+        if (reason !== undefined) return;
+        reason = why;
+        const { processID, secretKey } = lease.client as unknown as {
+          processID?: number;
+          secretKey?: number;
+        };
+        if (typeof processID === 'number' && typeof secretKey === 'number') {
+          void sendCancelRequest(cancelTarget, processID, secretKey, config.cancelGraceMs);
+        }
+        hardTimer = setTimeout(() => {
+          destroySocket(lease.client);
+          rejectHard(new Error('Connection terminated: the server did not acknowledge the cancel request'));
+        }, config.cancelGraceMs);
+      };
+      const timer = setTimeout(() => interrupt('timeout'), options.timeoutMs + CLIENT_TIMEOUT_GRACE_MS);
+      const onAbort = () => interrupt('cancel');
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      inflight.add(interrupt);
+      const deferred: (() => Promise<unknown>)[] = [];
+      const cleanup = () => {
+        clearTimeout(timer);
+        clearTimeout(hardTimer);
+        options.signal?.removeEventListener('abort', onAbort);
+        inflight.delete(interrupt);
+      };
+      try {
+        const value = await work(lease, {
+          wrap: (promise) => Promise.race([promise, hard]),
+          defer: (task) => deferred.push(task),
+        });
+        cleanup();
+        if (reason !== undefined) lease.release(true);
+        else finish(lease, deferred, options.userSql);
+        return value;
+      } catch (error) {
+        cleanup();
+        if (reason !== undefined || !reusableAfter(error)) lease.release(true);
+        else finish(lease, [], options.userSql);
+        if (reason !== undefined) throw stopFailure(reason, options.timeoutMs);
+        throw error;
+      }
+    };
+    return ResultAsync.fromPromise(run(), (error) => convert(error, { timeoutMs: options.timeoutMs }));
+  };
+
+  const catalogQuery = <R>(sql: string, params: unknown[]): ResultAsync<R[], DatabaseFailure> =>
+    withLease({ timeoutMs: config.catalogTimeoutMs, userSql: false }, async (lease, guard) => {
+      const result = await guard.wrap(lease.client.query(sql, params));
+      return result.rows as R[];
+    });
+
+  const resolveTypes = async (client: pg.PoolClient, guard: Guard, oids: number[]) => {
+    const result = await guard.wrap(client.query(catalog.RESOLVE_TYPES_SQL, [oids]));
+    for (const row of result.rows as TypeRow[]) {
+      types.set(Number(row.oid), typeInfoFromCatalog({ ...row, elementOid: Number(row.element_oid) }));
+    }
+    for (const oid of oids) if (!types.has(oid)) types.set(oid, { name: `oid ${oid}`, logical: 'other' });
+  };
+
+  const port: DatabasePort = {
+    dialect: 'postgres',
+    capabilities: POSTGRES_CAPABILITIES,
+
+    ping() {
+      return withLease({ timeoutMs: config.connectTimeoutMs, userSql: false }, async (lease, guard) => {
+        await guard.wrap(lease.client.query('SELECT 1'));
+      });
+    },
+
+    serverInfo() {
+      return catalogQuery<{ version: string; user: string; database: string }>(
+        catalog.SERVER_INFO_SQL,
+        [],
+      ).map(
+        (rows): ServerInfo => ({
+          dialect: 'postgres',
+          version: rows[0]?.version ?? 'unknown',
+          user: rows[0]?.user,
+          database: rows[0]?.database,
+        }),
+      );
+    },
+
+    listTables(filter?: TableFilter) {
+      return catalogQuery<TableRow>(catalog.LIST_TABLES_SQL, [filter?.schema ?? null]).map((rows) =>
+        rows.map(toTableInfo),
+      );
+    },
+
+    listColumns(filter?: TableFilter) {
+      return catalogQuery<ColumnRow>(catalog.LIST_COLUMNS_SQL, [filter?.schema ?? null]).map((rows) =>
+        rows.map(
+          (r): ColumnSummary => ({
+            table: { schema: r.schema, name: r.table },
+            name: r.name,
+            nativeType: r.native_type,
+            logicalType: logicalTypeOfCatalog(r),
+            comment: r.comment ?? undefined,
+          }),
+        ),
+      );
+    },
+
+    describeTable(ref: TableRef) {
+      return catalogQuery<DescribeRow>(catalog.DESCRIBE_TABLE_SQL, [ref.schema ?? null, ref.name]).andThen(
+        (rows) => {
+          const row = rows[0];
+          if (row === undefined) {
+            const display = ref.schema !== undefined ? `${ref.schema}.${ref.name}` : ref.name;
+            return errAsync(
+              dbFailure('ObjectNotFound', {
+                objectType: 'table',
+                name: display,
+                message: `table ${display} not found`,
+              }),
+            );
+          }
+          return okAsync(toTableDetail(row));
+        },
+      );
+    },
+
+    executeReadOnly(query: ReadOnlyQuery, limits: QueryLimits, signal?: AbortSignal) {
+      const started = performance.now();
+      return withLease({ timeoutMs: limits.timeoutMs, signal, userSql: true }, async (lease, guard) => {
+        if (lease.timeoutMs !== limits.timeoutMs) {
+          await guard.wrap(lease.client.query(setStatementTimeoutSql(limits.timeoutMs)));
+          lease.timeoutMs = limits.timeoutMs;
+        }
+        const cursor = lease.client.query(
+          new Cursor(query.sql, undefined, { rowMode: 'array', types: RAW_TEXT }),
+        );
+        const read = await readCapped(cursor, guard, limits, config.maxBinaryBytes);
+        const unknown = [...new Set(read.fields.map((f) => f.dataTypeID))].filter((oid) => !types.has(oid));
+        if (unknown.length > 0) {
+          await guard.wrap(cursor.close());
+          await resolveTypes(lease.client, guard, unknown);
+        } else {
+          guard.defer(() => cursor.close());
+        }
+        return toQueryResult(read, types, config.maxBinaryBytes, started);
+      });
+    },
+
+    explain(query: ReadOnlyQuery, limits: QueryLimits, signal?: AbortSignal) {
+      return withLease({ timeoutMs: limits.timeoutMs, signal, userSql: true }, async (lease, guard) => {
+        // A cursor keeps the extended protocol: a second statement after the first is refused.
+        const own = query.statementKind === 'explain';
+        const sql = own ? query.sql : catalog.explainSql(query.sql);
+        const cursor = lease.client.query(new Cursor(sql, undefined, { rowMode: 'array' }));
+        const rows = (await guard.wrap(cursor.read(100_000))) as unknown[][];
+        guard.defer(() => cursor.close());
+        return toQueryPlan(rows, own);
+      });
+    },
+
+    poolStats() {
+      return pool.stats();
+    },
+
+    close() {
+      if (!closing) {
+        for (const interrupt of [...inflight]) interrupt('close');
+        closing = pool.close();
+      }
+      return closing;
+    },
+  };
+  return port;
+}
+
+interface RawRead {
+  readonly fields: readonly pg.FieldDef[];
+  readonly rows: (string | null)[][];
+  readonly truncatedBy?: 'rows' | 'bytes' | undefined;
+}
+
+// Reads at most maxRows + 1 rows (the extra one only proves there are more) and about maxBytes,
+// stopping the cursor there: the statement itself is never rewritten.
+async function readCapped(
+  cursor: Cursor,
+  guard: Guard,
+  limits: QueryLimits,
+  maxBinaryBytes: number,
+): Promise<RawRead> {
+  const rows: (string | null)[][] = [];
+  let fields: readonly pg.FieldDef[] = [];
+  let binary: boolean[] = [];
+  let bytes = 2;
+  const want = limits.maxRows + 1;
+  while (rows.length < want) {
+    const n = Math.min(want - rows.length, FETCH_BATCH);
+    const batch = await guard.wrap(
+      new Promise<{ rows: (string | null)[][]; fields: readonly pg.FieldDef[] }>((resolve, reject) => {
+        cursor.read(n, (error, got, result) => {
+          if (error) reject(error);
+          else resolve({ rows: got as (string | null)[][], fields: result?.fields ?? [] });
+        });
+      }),
+    );
+    if (fields.length === 0 && batch.fields.length > 0) {
+      fields = batch.fields;
+      binary = fields.map((f) => f.dataTypeID === 17 || f.dataTypeID === 1001);
+    }
+    for (const row of batch.rows) {
+      if (rows.length >= limits.maxRows) return { fields, rows, truncatedBy: 'rows' };
+      let size = 2;
+      for (let i = 0; i < row.length; i++) size += estimateCellBytes(row[i]!, maxBinaryBytes, binary[i]!);
+      if (bytes + size > limits.maxBytes) return { fields, rows, truncatedBy: 'bytes' };
+      bytes += size;
+      rows.push(row);
+    }
+    if (batch.rows.length < n) break;
+  }
+  return { fields, rows };
+}
+
+function toQueryResult(
+  read: RawRead,
+  types: ReadonlyMap<number, PgTypeInfo>,
+  maxBinaryBytes: number,
+  started: number,
+): QueryResult {
+  const lookup = (oid: number) => types.get(oid);
+  const columns: ResultColumn[] = read.fields.map((f) => {
+    const info = types.get(f.dataTypeID);
+    return { name: f.name, nativeType: info?.name, logicalType: info?.logical ?? 'other' };
+  });
+  const normalisers = read.fields.map((f) => normaliserFor(f.dataTypeID, lookup, { maxBinaryBytes }));
+  const rows = read.rows.map((row) => row.map((cell, i) => normalisers[i]!(cell)));
+  return {
+    columns,
+    rows,
+    rowCount: rows.length,
+    truncated: read.truncatedBy !== undefined,
+    truncatedBy: read.truncatedBy,
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+  };
+}
+
+interface PlanNode {
+  readonly 'Node Type'?: string;
+  readonly 'Relation Name'?: string;
+  readonly Schema?: string;
+  readonly Alias?: string;
+  readonly 'Index Name'?: string;
+  readonly 'Startup Cost'?: number;
+  readonly 'Total Cost'?: number;
+  readonly 'Plan Rows'?: number;
+  readonly 'Plan Width'?: number;
+  readonly Plans?: readonly PlanNode[];
+  readonly [key: string]: unknown;
+}
+
+const CONDITIONS = ['Index Cond', 'Hash Cond', 'Merge Cond', 'Join Filter', 'Filter', 'Recheck Cond'];
+
+function toQueryPlan(rows: unknown[][], own: boolean): QueryPlan {
+  const first = rows[0]?.[0];
+  const parsed = typeof first === 'string' && own ? tryJson(first) : first;
+  const root = Array.isArray(parsed) ? (parsed[0] as { Plan?: PlanNode } | undefined)?.Plan : undefined;
+  if (root === undefined) {
+    // The caller's own EXPLAIN in text form: one line per row already.
+    return { dialect: 'postgres', text: rows.map((r) => String(r[0])).join('\n') };
+  }
+  const lines: string[] = [];
+  renderPlan(root, 0, lines);
+  return { dialect: 'postgres', text: lines.join('\n'), estimatedCost: root['Total Cost'], raw: parsed };
+}
+
+function renderPlan(node: PlanNode, depth: number, lines: string[]): void {
+  const pad = '  '.repeat(depth);
+  const on = node['Relation Name']
+    ? ` on ${node.Schema ? `${node.Schema}.` : ''}${node['Relation Name']}${node.Alias && node.Alias !== node['Relation Name'] ? ` ${node.Alias}` : ''}`
+    : '';
+  const using = node['Index Name'] ? ` using ${node['Index Name']}` : '';
+  lines.push(
+    `${pad}${depth > 0 ? '-> ' : ''}${node['Node Type'] ?? '?'}${using}${on}  (cost=${node['Startup Cost']}..${node['Total Cost']} rows=${node['Plan Rows']} width=${node['Plan Width']})`,
+  );
+  for (const key of CONDITIONS) {
+    if (typeof node[key] === 'string') lines.push(`${pad}     ${key}: ${node[key]}`);
+  }
+  for (const child of node.Plans ?? []) renderPlan(child, depth + 1, lines);
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+// A statement error leaves the connection idle and healthy (pg syncs after an ErrorResponse);
+// anything else (socket, protocol, FATAL) may not have, so that connection is destroyed.
+function reusableAfter(error: unknown): boolean {
+  const code = codeOf(error);
+  if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) return false;
+  return !/^(08|57P|53|58|XX)/.test(code) && code !== '57014';
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+interface TypeRow {
+  oid: string;
+  name: string;
+  typname: string;
+  typtype: string;
+  typcategory: string;
+  element_oid: string;
+}
+
+interface TableRow {
+  schema: string;
+  name: string;
+  kind: string;
+  row_estimate: number | null;
+  comment: string | null;
+}
+
+interface ColumnRow {
+  schema: string;
+  table: string;
+  name: string;
+  native_type: string;
+  typname: string;
+  typtype: string;
+  typcategory: string;
+  comment: string | null;
+}
+
+interface DescribeColumn {
+  name: string;
+  ordinal: number;
+  nativeType: string;
+  typname: string;
+  typtype: string;
+  typcategory: string;
+  notNull: boolean;
+  default: string | null;
+  comment: string | null;
+}
+
+interface DescribeForeignKey {
+  name: string;
+  schema: string;
+  table: string;
+  columns: string[];
+  refSchema: string;
+  refTable: string;
+  refColumns: string[];
+}
+
+interface DescribeRow extends TableRow {
+  columns: DescribeColumn[];
+  primary_key: string[];
+  foreign_keys: DescribeForeignKey[];
+  referenced_by: DescribeForeignKey[];
+  indexes: { name: string; unique: boolean; primary: boolean; columns: string[] }[];
+}
+
+const KINDS: Record<string, TableKind> = {
+  r: 'table',
+  p: 'table',
+  v: 'view',
+  m: 'materialized_view',
+  f: 'foreign_table',
+};
+
+function toTableInfo(row: TableRow): TableInfo {
+  return {
+    schema: row.schema,
+    name: row.name,
+    kind: KINDS[row.kind] ?? 'table',
+    rowEstimate: row.row_estimate === null ? undefined : Math.round(row.row_estimate),
+    comment: row.comment ?? undefined,
+  };
+}
+
+function toTableDetail(row: DescribeRow): TableDetail {
+  const pk = row.primary_key ?? [];
+  const columns: ColumnInfo[] = row.columns.map((c) => {
+    const position = pk.indexOf(c.name);
+    return {
+      name: c.name,
+      ordinal: Number(c.ordinal),
+      nativeType: c.nativeType,
+      logicalType: logicalTypeOfCatalog(c),
+      nullable: !c.notNull,
+      default: c.default ?? undefined,
+      primaryKeyPosition: position >= 0 ? position + 1 : undefined,
+      comment: c.comment ?? undefined,
+    };
+  });
+  const fk = (k: DescribeForeignKey): ForeignKeyInfo => ({
+    name: k.name,
+    table: { schema: k.schema, name: k.table },
+    columns: k.columns ?? [],
+    referencedTable: { schema: k.refSchema, name: k.refTable },
+    referencedColumns: k.refColumns ?? [],
+  });
+  const indexes: IndexInfo[] = row.indexes.map((i) => ({
+    name: i.name,
+    columns: i.columns ?? [],
+    unique: i.unique,
+    primary: i.primary,
+  }));
+  return {
+    table: toTableInfo(row),
+    columns,
+    primaryKey: pk,
+    foreignKeys: row.foreign_keys.map(fk),
+    referencedBy: row.referenced_by.map(fk),
+    indexes,
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Catalog queries, one per question and never one per table: listing 5,000 tables or describing one
+ * table costs the same single round trip. They read pg_catalog (not information_schema, whose views
+ * are several times slower on large schemas and hide row estimates and comments).
+ *
+ * drizzle-orm is deliberately not used here: its `sql` template would wrap these same strings and
+ * need a second session object beside the pooled pg client that carries our read-only session and
+ * timeouts, and none of these queries touches a table drizzle could model (pg_catalog). Typing is
+ * done where the rows are read (postgres-adapter.ts), against the column lists below.
+ */
+
+// Schemas that are PostgreSQL's own, never the user's.
+const USER_SCHEMA = `n.nspname NOT IN ('pg_catalog', 'information_schema')
+    AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'`;
+
+// Tables, views, materialized views, foreign tables and partitioned tables the user may read.
+// Partitions are left out: the partitioned parent stands for them, and legacy schemas can have
+// thousands of them.
+const READABLE_RELATION = `c.relkind IN ('r', 'p', 'v', 'm', 'f')
+    AND NOT c.relispartition
+    AND ${USER_SCHEMA}
+    AND pg_catalog.has_schema_privilege(n.oid, 'USAGE')
+    AND pg_catalog.has_any_column_privilege(c.oid, 'SELECT')`;
+
+/**
+ * Every readable table and view. `$1`: schema name or null for all. `reltuples` is the planner's
+ * estimate (-1 when never analysed, then no estimate).
+ * Columns: schema, name, kind (relkind), row_estimate (float8 | null), comment.
+ */
+export const LIST_TABLES_SQL = `
+SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
+       CASE WHEN c.relkind <> 'v' AND c.reltuples >= 0 THEN c.reltuples::float8 END AS row_estimate,
+       d.description AS comment
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_description d
+    ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+ WHERE ${READABLE_RELATION}
+   AND ($1::text IS NULL OR n.nspname = $1::text)
+ ORDER BY n.nspname, c.relname`;
+
+/**
+ * Every column of every readable table, for schema search. `$1`: schema name or null for all.
+ * Columns: schema, table, name, native_type, typname, typtype, typcategory, comment.
+ */
+export const LIST_COLUMNS_SQL = `
+SELECT n.nspname AS schema, c.relname AS table, a.attname AS name,
+       pg_catalog.format_type(a.atttypid, a.atttypmod) AS native_type,
+       bt.typname::text AS typname, bt.typtype::text AS typtype,
+       CASE WHEN ty.typcategory = 'A' THEN 'A' ELSE bt.typcategory::text END AS typcategory,
+       d.description AS comment
+  FROM pg_catalog.pg_attribute a
+  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+  JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN ty.typtype = 'd' THEN ty.typbasetype ELSE ty.oid END
+  LEFT JOIN pg_catalog.pg_description d
+    ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
+ WHERE a.attnum > 0 AND NOT a.attisdropped
+   AND ${READABLE_RELATION}
+   AND ($1::text IS NULL OR n.nspname = $1::text)
+ ORDER BY n.nspname, c.relname, a.attnum`;
+
+// Column names of a constraint's key, in key order. `$keys`: conkey or confkey; `$rel`: its relation.
+const keyColumns = (keys: string, rel: string) => `(
+    SELECT pg_catalog.json_agg(ka.attname ORDER BY k.ord)
+      FROM pg_catalog.unnest(${keys}) WITH ORDINALITY AS k(attnum, ord)
+      JOIN pg_catalog.pg_attribute ka ON ka.attrelid = ${rel} AND ka.attnum = k.attnum)`;
+
+// Foreign keys matching `where`, as a JSON array. conparentid = 0 drops the per-partition copies
+// PostgreSQL 12+ makes of a key on a partitioned table.
+const foreignKeys = (where: string) => `(
+    SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
+             'name', con.conname,
+             'schema', sn.nspname, 'table', sc.relname, 'columns', ${keyColumns('con.conkey', 'con.conrelid')},
+             'refSchema', rn.nspname, 'refTable', rc.relname, 'refColumns', ${keyColumns('con.confkey', 'con.confrelid')})
+           ORDER BY sn.nspname, sc.relname, con.conname), '[]'::json)
+      FROM pg_catalog.pg_constraint con
+      JOIN pg_catalog.pg_class sc ON sc.oid = con.conrelid
+      JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
+      JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
+      JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+     WHERE con.contype = 'f' AND con.conparentid = 0 AND ${where})`;
+
+/**
+ * One table's detail in a single round trip: the table row, then columns, primary key, foreign keys
+ * (both directions) and indexes as JSON arrays. `$1`: schema or null (then the first match along
+ * search_path, else in any schema); `$2`: table name, exact. No row when the table does not exist.
+ * Columns: schema, name, kind, row_estimate, comment, columns, primary_key, foreign_keys,
+ * referenced_by, indexes.
+ */
+export const DESCRIBE_TABLE_SQL = `
+WITH t AS (
+  SELECT c.oid, n.nspname, c.relname, c.relkind, c.reltuples
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relname = $2::text
+     AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+     AND ${USER_SCHEMA}
+     AND ($1::text IS NULL OR n.nspname = $1::text)
+   ORDER BY pg_catalog.pg_table_is_visible(c.oid) DESC,
+            pg_catalog.array_position(pg_catalog.current_schemas(false), n.nspname::text) NULLS LAST,
+            n.nspname
+   LIMIT 1
+)
+SELECT t.nspname AS schema, t.relname AS name, t.relkind::text AS kind,
+       CASE WHEN t.relkind <> 'v' AND t.reltuples >= 0 THEN t.reltuples::float8 END AS row_estimate,
+       pg_catalog.obj_description(t.oid, 'pg_class') AS comment,
+       (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
+                 'name', a.attname,
+                 'ordinal', a.ordinal,
+                 'nativeType', pg_catalog.format_type(a.atttypid, a.atttypmod),
+                 'typname', bt.typname,
+                 'typtype', bt.typtype,
+                 'typcategory', CASE WHEN ty.typcategory = 'A' THEN 'A' ELSE bt.typcategory::text END,
+                 'notNull', a.attnotnull,
+                 'default', CASE a.attidentity
+                              WHEN 'a' THEN 'GENERATED ALWAYS AS IDENTITY'
+                              WHEN 'd' THEN 'GENERATED BY DEFAULT AS IDENTITY'
+                              ELSE pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
+                 'comment', pg_catalog.col_description(t.oid, a.attnum::int))
+               ORDER BY a.attnum), '[]'::json)
+          FROM (SELECT pa.*, pg_catalog.row_number() OVER (ORDER BY pa.attnum) AS ordinal
+                  FROM pg_catalog.pg_attribute pa
+                 WHERE pa.attrelid = t.oid AND pa.attnum > 0 AND NOT pa.attisdropped) a
+          JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+          JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN ty.typtype = 'd' THEN ty.typbasetype ELSE ty.oid END
+          LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+       ) AS columns,
+       (SELECT COALESCE(${keyColumns('con.conkey', 'con.conrelid')}, '[]'::json)
+          FROM pg_catalog.pg_constraint con
+         WHERE con.conrelid = t.oid AND con.contype = 'p') AS primary_key,
+       ${foreignKeys('con.conrelid = t.oid')} AS foreign_keys,
+       ${foreignKeys('con.confrelid = t.oid')} AS referenced_by,
+       (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
+                 'name', ic.relname,
+                 'unique', i.indisunique,
+                 'primary', i.indisprimary,
+                 'columns', (SELECT pg_catalog.json_agg(pg_catalog.pg_get_indexdef(i.indexrelid, k, true) ORDER BY k)
+                               FROM pg_catalog.generate_series(1, i.indnkeyatts::int) AS k))
+               ORDER BY ic.relname), '[]'::json)
+          FROM pg_catalog.pg_index i
+          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+         WHERE i.indrelid = t.oid) AS indexes
+  FROM t`;
+
+/**
+ * Names and kinds of types outside the built-in table (enums, extension types, ranges, their
+ * arrays), for result columns. `$1`: the OIDs; element types of arrays come along.
+ * Columns: oid, name, typname, typtype, typcategory, element_oid.
+ */
+export const RESOLVE_TYPES_SQL = `
+SELECT t.oid::int8 AS oid, pg_catalog.format_type(t.oid, NULL) AS name,
+       bt.typname::text AS typname, bt.typtype::text AS typtype,
+       CASE WHEN t.typcategory = 'A' THEN 'A' ELSE bt.typcategory::text END AS typcategory,
+       t.typelem::int8 AS element_oid
+  FROM pg_catalog.pg_type t
+  JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
+ WHERE t.oid = ANY ($1::oid[])
+    OR t.oid IN (SELECT e.typelem FROM pg_catalog.pg_type e WHERE e.oid = ANY ($1::oid[]))`;
+
+/** Server identity. Columns: version, user, database. */
+export const SERVER_INFO_SQL = `
+SELECT pg_catalog.current_setting('server_version') AS version,
+       current_user AS user, pg_catalog.current_database() AS database`;
+
+/** The plan of `sql` as JSON, without running it. */
+export function explainSql(sql: string): string {
+  // A newline, not a space: a statement that opens with a `--` comment must not swallow the prefix.
+  return `EXPLAIN (FORMAT JSON)\n${sql}`;
+}
