@@ -226,7 +226,15 @@ export function loadConfig(
     parsed.QUERY_MAX_ROWS !== undefined &&
     parsed.QUERY_DEFAULT_ROWS > parsed.QUERY_MAX_ROWS
   ) {
-    failures.push(configFailure('QUERY_DEFAULT_ROWS', 'QUERY_DEFAULT_ROWS must not exceed QUERY_MAX_ROWS.'));
+    // Only an operator's own QUERY_DEFAULT_ROWS is a contradiction; the built-in default of 100
+    // simply follows a lower QUERY_MAX_ROWS instead of refusing to start.
+    if (env.QUERY_DEFAULT_ROWS !== undefined && env.QUERY_DEFAULT_ROWS !== '') {
+      failures.push(
+        configFailure('QUERY_DEFAULT_ROWS', 'QUERY_DEFAULT_ROWS must not exceed QUERY_MAX_ROWS.'),
+      );
+    } else {
+      parsed.QUERY_DEFAULT_ROWS = parsed.QUERY_MAX_ROWS;
+    }
   }
   if (failures.length > 0) return err(failures);
 
