@@ -65,6 +65,8 @@ export interface ToolResult {
 export interface Connection {
   readonly client: TestClient;
   readonly protocolVersion: string | undefined;
+  /** The server's name and version as the client received them. */
+  readonly serverInfo: { name: string; version: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export async function connect(kind: ClientKind, options: LegacyBridgeMcpOptions)
       return {
         client: client as unknown as TestClient,
         protocolVersion: client.getNegotiatedProtocolVersion(),
+        serverInfo: client.getServerVersion(),
         close: async () => {
           await client.close();
           await handle.close();
@@ -115,6 +118,7 @@ export async function connect(kind: ClientKind, options: LegacyBridgeMcpOptions)
       return {
         client: client as unknown as TestClient,
         protocolVersion: client.getNegotiatedProtocolVersion(),
+        serverInfo: client.getServerVersion(),
         close: async () => {
           await client.close();
           await server.close();
@@ -148,6 +152,7 @@ export async function connect(kind: ClientKind, options: LegacyBridgeMcpOptions)
       return {
         client: adaptV1(client),
         protocolVersion: version,
+        serverInfo: client.getServerVersion(),
         close: async () => {
           await client.close();
           await closeServer();
