@@ -494,7 +494,8 @@ function tryJson(text: string): unknown {
 function reusableAfter(error: unknown): boolean {
   const code = codeOf(error);
   if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) return false;
-  return !/^(08|57P|53|58|XX)/.test(code) && code !== '57014';
+  // 57014 here is the server's own statement_timeout (a cancel we sent never reaches this check).
+  return !/^(08|57P|53|58|XX)/.test(code);
 }
 
 function codeOf(error: unknown): string | undefined {
