@@ -24,6 +24,7 @@ export const SCENARIO_IDS = [
   'query.types.date',
   'query.rowCap',
   'query.byteCap',
+  'query.capsStopEarly',
   'query.unknownTable',
   'query.syntaxError',
   'query.timeout',
