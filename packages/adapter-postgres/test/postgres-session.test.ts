@@ -85,13 +85,13 @@ describeWithPostgres('postgres read-only session, timeouts and cancel (real serv
   });
 
   it('resets session state a query leaves behind before the connection is reused', async () => {
-    const escape = await adapter.executeReadOnly(
+    const tamper = await adapter.executeReadOnly(
       q(
         "SELECT set_config('default_transaction_read_only', 'off', false), set_config('search_path', 'nowhere', false), pg_advisory_lock(4242)",
       ),
       limits(),
     );
-    expect(escape.isOk()).toBe(true);
+    expect(tamper.isOk()).toBe(true);
     const show = (
       await adapter.executeReadOnly(
         q(
