@@ -130,6 +130,8 @@ export async function openSession(options: SessionOptions): Promise<Result<Sqlit
   }
 
   let alive = true;
+  // Set when we kill it: an exit we caused is not a crash.
+  let killed = false;
   let pending: Pending | undefined;
   let lastUsedAt = Date.now();
   let version = '';
@@ -141,10 +143,19 @@ export async function openSession(options: SessionOptions): Promise<Result<Sqlit
       pending = undefined;
       current?.settle(
         err(
-          dbFailure('ConnectionFailed', {
-            message: `SQLite runner ${id} exited unexpectedly (code ${code}, signal ${signal})`,
-            publicDetail: 'The process reading the SQLite file stopped unexpectedly; retry the request.',
-          }),
+          dbFailure(
+            'ConnectionFailed',
+            killed
+              ? {
+                  message: `SQLite runner ${id} was stopped while serving a request (adapter closing)`,
+                  publicDetail: 'The database connection was closed.',
+                }
+              : {
+                  message: `SQLite runner ${id} exited unexpectedly (code ${code}, signal ${signal})`,
+                  publicDetail:
+                    'The process reading the SQLite file stopped unexpectedly; retry the request.',
+                },
+          ),
         ),
       );
       log.debug('runner exited', { code, signal });
@@ -238,6 +249,7 @@ export async function openSession(options: SessionOptions): Promise<Result<Sqlit
       // must not hand it out again.
       if (alive) child.kill('SIGKILL');
       alive = false;
+      killed = true;
       return exited;
     },
   };
