@@ -48,6 +48,7 @@ export const MYSQL_ERRNO = {
   noSuchTable: 1146,
   syntax: 1149,
   tooManyUserConnections: 1203,
+  userLimitReached: 1226, // max_user_connections and other per-account resource limits
   lockWaitTimeout: 1205,
   specificAccessDenied: 1227,
   optionPreventsStatement: 1290,
@@ -122,6 +123,7 @@ export function toDatabaseError(error: unknown, context: MysqlErrorContext = {})
       });
     case MYSQL_ERRNO.conCount:
     case MYSQL_ERRNO.tooManyUserConnections:
+    case MYSQL_ERRNO.userLimitReached:
       return dbFailure('ConnectionFailed', {
         ...base,
         publicDetail: 'The database server has too many connections.',

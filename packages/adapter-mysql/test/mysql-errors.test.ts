@@ -66,6 +66,13 @@ describe('toDatabaseError (fake mysql2 errors)', () => {
       "User app already has more than 'max_user_connections' active connections",
       'ConnectionFailed',
     ],
+    [
+      1226,
+      'ER_USER_LIMIT_REACHED',
+      '42000',
+      "User 'app' has exceeded the 'max_user_connections' resource (current value: 1)",
+      'ConnectionFailed',
+    ],
     [1053, 'ER_SERVER_SHUTDOWN', '08S01', 'Server shutdown in progress', 'ConnectionFailed'],
     [1927, 'ER_CONNECTION_KILLED', '70100', 'Connection was killed', 'ConnectionFailed'],
     [

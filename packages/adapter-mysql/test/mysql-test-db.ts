@@ -56,3 +56,32 @@ export async function sessionsIn(admin: AdminConnection, database: string): Prom
   ]);
   return (rows as { id: number }[]).map((r) => Number(r.id));
 }
+
+/** Polls `check` every 20 ms until it is true or `ms` pass. */
+export async function waitFor(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return check();
+}
+
+/** How many statements containing `marker` are running on the server, apart from the asking connection. */
+export async function runningWith(admin: AdminConnection, marker: string): Promise<number> {
+  const [rows] = await admin.query(
+    "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE CONCAT('%', ?, '%') AND ID <> CONNECTION_ID()",
+    [marker],
+  );
+  return Number((rows as { n: number }[])[0]?.n ?? 0);
+}
+
+/** A SELECT over a generated 1,000,000-row set (six digit tables cross-joined; no recursion limit, no table). */
+export const MILLION_ROWS_SQL = `WITH d AS (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
+  UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)
+SELECT a.n + 10 * b.n + 100 * c.n + 1000 * e.n + 10000 * f.n + 100000 * g.n AS n, REPEAT('x', 20) AS pad
+FROM d a CROSS JOIN d b CROSS JOIN d c CROSS JOIN d e CROSS JOIN d f CROSS JOIN d g`;
+
+/** A statement that runs for minutes unless stopped, with a marker to find it in the processlist. */
+export const slowSql = (marker: string) =>
+  `SELECT /* ${marker} */ COUNT(*) FROM (${MILLION_ROWS_SQL}) x CROSS JOIN (${MILLION_ROWS_SQL}) y`;
