@@ -388,6 +388,8 @@ describe('checkReadOnlySql: limits, identity and speed', () => {
     }
   });
 
+  // Quadratic work on 100 K characters would take minutes; the bound is loose because CI machines
+  // run other suites at the same time, and this test is about complexity, not speed.
   it('stays linear on adversarial inputs up to the limit', () => {
     const inputs = [
       `SELECT ${'('.repeat(99_000)}`,
@@ -400,7 +402,7 @@ describe('checkReadOnlySql: limits, identity and speed', () => {
       for (const dialect of DIALECTS) {
         const started = performance.now();
         checkReadOnlySql(sql, dialect);
-        expect(performance.now() - started, `${dialect} ${sql.slice(0, 12)}`).toBeLessThan(500);
+        expect(performance.now() - started, `${dialect} ${sql.slice(0, 12)}`).toBeLessThan(2000);
       }
     }
   });

@@ -49,7 +49,10 @@ const QUERY_HEADS: Readonly<Record<string, ReadOnlyStatementKind>> = {
  */
 export function guardSql(sql: string, rules: DialectRules): Result<ReadOnlyStatementKind, DatabaseFailure> {
   let kind: ReadOnlyStatementKind | undefined;
+  const checked: LexMode[] = [];
   for (const [index, mode] of rules.lexModes.entries()) {
+    if (checked.some((earlier) => sameReading(earlier, mode, sql))) continue;
+    checked.push(mode);
     const lexed = lex(sql, mode);
     if (lexed.isErr()) return err(toFailure(lexRefusal(lexed.error, index > 0 ? mode : undefined)));
     const tokens = lexed.value.filter((token) => token.kind !== 'comment');
@@ -63,6 +66,21 @@ export function guardSql(sql: string, rules: DialectRules): Result<ReadOnlyState
   }
   // lexModes is non-empty, so the loop ran and set kind.
   return ok(kind as ReadOnlyStatementKind);
+}
+
+/**
+ * True when two readings cannot differ on this text: the modes of one dialect differ only in
+ * backslash escapes and in what `"` means, so without those characters one lexing serves both.
+ */
+function sameReading(a: LexMode, b: LexMode, sql: string): boolean {
+  const keys = Object.keys(a) as (keyof LexMode)[];
+  return keys.every(
+    (key) =>
+      key === 'label' ||
+      a[key] === b[key] ||
+      (key === 'backslashEscapes' && !sql.includes('\\')) ||
+      (key === 'doubleQuote' && !sql.includes('"')),
+  );
 }
 
 function toFailure(refusal: Refusal): DatabaseFailure {
@@ -364,7 +382,10 @@ function checkCall(tokens: readonly Token[], start: number, rules: DialectRules)
     parts.push(part);
     last += 2;
   }
-  if (!rules.callsWithoutParentheses && !isPunct(tokens[last + 1], '(')) return undefined;
+  const called = isPunct(tokens[last + 1], '(');
+  // Bare, only a qualified name can be a call (Oracle `utl_inaddr.get_host_name`, `seq.nextval`);
+  // a lone name is a column, and `utl_code` must stay usable.
+  if (!called && !(rules.callsWithoutParentheses && parts.length > 1)) return undefined;
   for (const part of parts) {
     const group = findSideEffectGroup(rules.functions, part.value);
     if (group) {

@@ -81,6 +81,10 @@ const POSTGRES: readonly FunctionDenyGroup[] = [
       'pg_wal_replay_resume',
       'pg_import_system_collations',
       'pg_logical_emit_message',
+      // Consuming a logical slot's changes removes them for the real subscriber.
+      'pg_logical_slot_get_changes',
+      'pg_logical_slot_get_binary_changes',
+      'pg_replication_slot_advance',
     ],
     prefixes: [
       'pg_stat_reset',
@@ -98,7 +102,7 @@ const POSTGRES: readonly FunctionDenyGroup[] = [
   // These run SQL text given as a string, which the guard cannot see.
   {
     effect: 'runs SQL text the guard cannot inspect',
-    names: ['query_to_xml', 'query_to_xmlschema', 'query_to_xml_and_xmlschema'],
+    names: ['query_to_xml', 'query_to_xmlschema', 'query_to_xml_and_xmlschema', 'ts_stat', 'ts_rewrite'],
   },
   { effect: 'sends a notification to other sessions', names: ['pg_notify'] },
 ];
