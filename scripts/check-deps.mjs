@@ -13,7 +13,9 @@ export const RULES = {
   core: { allow: ['zod', 'neverthrow'] },
   'adapter-conformance': { allow: ['@legacybridge/core', 'neverthrow', 'vitest'] },
   'adapter-sqlite': { allow: ['@legacybridge/core', 'neverthrow', 'zod', 'better-sqlite3'] },
-  'adapter-postgres': { allow: ['@legacybridge/core', 'neverthrow', 'zod', 'pg', 'pg-cursor', 'pg-query-stream', 'drizzle-orm'] },
+  'adapter-postgres': {
+    allow: ['@legacybridge/core', 'neverthrow', 'zod', 'pg', 'pg-cursor', 'pg-query-stream', 'drizzle-orm'],
+  },
   'adapter-mysql': { allow: ['@legacybridge/core', 'neverthrow', 'zod', 'mysql2', 'drizzle-orm'] },
   'adapter-mssql': { allow: ['@legacybridge/core', 'neverthrow', 'zod', 'mssql', 'tedious'] },
   'adapter-oracle': { allow: ['@legacybridge/core', 'neverthrow', 'zod', 'oracledb'] },
@@ -71,7 +73,9 @@ function main() {
       continue;
     }
     for (const v of violations(join(packagesDir, name, 'src'), rule)) {
-      console.error(`✖ ${v.file.slice(root.length + 1)} imports "${v.spec}", which packages/${name} may not depend on.`);
+      console.error(
+        `✖ ${v.file.slice(root.length + 1)} imports "${v.spec}", which packages/${name} may not depend on.`,
+      );
       failures++;
     }
   }

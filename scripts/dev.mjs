@@ -58,7 +58,9 @@ function build() {
     const dir = join(root, 'packages', name);
     const stamp = join(dir, 'dist', '.build-stamp');
     const stale =
-      upstreamChanged || !existsSync(stamp) || newestMtime(dir, ['src', 'package.json', 'tsup.config.ts']) > statSync(stamp).mtimeMs;
+      upstreamChanged ||
+      !existsSync(stamp) ||
+      newestMtime(dir, ['src', 'package.json', 'tsup.config.ts']) > statSync(stamp).mtimeMs;
     if (!stale) continue;
     console.error(`› building @legacybridge/${name}`);
     must(run('npx', [...PNPM, '--filter', `./packages/${name}`, 'run', 'build']), `Building ${name}`);
@@ -67,8 +69,12 @@ function build() {
   }
   // The examples are plain TypeScript programs: tsc --build emits them (and type-checks what they use).
   const example = join(root, 'examples', 'mcp-server');
-  const exampleOut = join(example, '.tsbuild', 'server.js');
-  if (upstreamChanged || !existsSync(exampleOut) || newestMtime(example, ['src']) > statSync(exampleOut).mtimeMs) {
+  const exampleOut = join(example, '.tsbuild', 'src', 'server.js');
+  if (
+    upstreamChanged ||
+    !existsSync(exampleOut) ||
+    newestMtime(example, ['src', 'test']) > statSync(exampleOut).mtimeMs
+  ) {
     console.error('› building examples/mcp-server');
     must(run('npx', ['tsc', '--build', 'examples/mcp-server']), 'Building examples/mcp-server');
   }

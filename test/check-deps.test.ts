@@ -24,14 +24,20 @@ describe('dependency direction check', () => {
     const dir = srcWith({
       'a.ts': "import pg from 'pg';\nimport { z } from 'zod';",
       'b/c.ts': "import type { McpServer } from '@modelcontextprotocol/server';",
-      'd.ts': "const x = await import('express');\nimport { readFileSync } from 'node:fs';\nimport './local.js';",
+      'd.ts':
+        "const x = await import('express');\nimport { readFileSync } from 'node:fs';\nimport './local.js';",
     });
-    const found = violations(dir, RULES.core).map((v: { spec: string }) => v.spec).sort();
+    const found = violations(dir, RULES.core)
+      .map((v: { spec: string }) => v.spec)
+      .sort();
     expect(found).toEqual(['@modelcontextprotocol/server', 'express', 'pg']);
   });
 
   it('accepts core importing only zod, neverthrow and node builtins', () => {
-    const dir = srcWith({ 'a.ts': "import { ok } from 'neverthrow';\nimport { createHash } from 'node:crypto';\nimport path from 'path';" });
+    const dir = srcWith({
+      'a.ts':
+        "import { ok } from 'neverthrow';\nimport { createHash } from 'node:crypto';\nimport path from 'path';",
+    });
     expect(violations(dir, RULES.core)).toEqual([]);
   });
 
