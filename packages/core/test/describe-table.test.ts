@@ -70,6 +70,17 @@ describe('describeTable', () => {
     expect(missing).toMatchObject({ kind: 'ObjectNotFound', name: 'nope.CUSTMST' });
   });
 
+  it('qualifies suggestions that exist in several schemas instead of repeating them', async () => {
+    const tables = [
+      fakeTable('CUSTMST', [['CUSTNO', 'INTEGER', 'integer']], { schema: 'crm' }),
+      fakeTable('CUSTMST', [['CUSTNO', 'INTEGER', 'integer']], { schema: 'old' }),
+      fakeTable('CUSTMS', [['CUSTNO', 'INTEGER', 'integer']], { schema: 'crm' }),
+    ];
+    const failure = (await describeTable(setup(tables).deps, { table: 'custmst' }))._unsafeUnwrapErr();
+    const suggestions = failure.kind === 'ObjectNotFound' ? (failure.suggestions ?? []) : [];
+    expect([...suggestions].sort()).toEqual(['CUSTMS', 'crm.CUSTMST', 'old.CUSTMST'].sort());
+  });
+
   it('passes other failures through without listing tables', async () => {
     const denied = dbFailure('PermissionDenied', { message: 'no' });
     const db = createFakeDatabase({ failWith: { describeTable: denied } });

@@ -43,7 +43,14 @@ export function toTableRef(input: { table: string; schema?: string | undefined }
 
 function notFound(ref: TableRef, tables: readonly TableInfo[]) {
   const display = ref.schema !== undefined ? `${ref.schema}.${ref.name}` : ref.name;
-  const names = tables.map((t) => t.name);
+  // A name found in several schemas is only useful as a hint when qualified, and once each.
+  const seen = new Map<string, number>();
+  for (const t of tables) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+  const names = [
+    ...new Set(
+      tables.map((t) => (t.schema !== undefined && seen.get(t.name)! > 1 ? `${t.schema}.${t.name}` : t.name)),
+    ),
+  ];
   return dbFailure('ObjectNotFound', {
     objectType: 'table',
     name: display,
