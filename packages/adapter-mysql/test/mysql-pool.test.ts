@@ -1,0 +1,126 @@
+import { skipOrFail } from '@legacybridge/adapter-conformance';
+import type { DatabasePort, QueryLimits } from '@legacybridge/core';
+import { unsafeAssumeReadOnly } from '@legacybridge/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMysqlAdapter, type MysqlAdapterConfig } from '../src/index.js';
+import { connectAdmin, randomSuffix, sessionsIn, urlFor, waitFor } from './mysql-test-db.js';
+
+/**
+ * Pool semantics against the real server: the server never holds more than size + overflow
+ * connections under load, the excess gets PoolExhausted after the acquire timeout and the pool
+ * recovers; recycle, pre-ping after a server-side kill, and overflow retirement.
+ */
+
+const LIMITS: QueryLimits = { maxRows: 100, maxBytes: 1_048_576, timeoutMs: 30_000 };
+const q = (sql: string) => unsafeAssumeReadOnly(sql, 'mysql');
+
+const admin = await connectAdmin();
+if ('skip' in admin) {
+  skipOrFail('mysql', admin.skip);
+} else {
+  const database = `lb_pool_${randomSuffix()}`;
+  await admin.query(`CREATE DATABASE \`${database}\``);
+  const adapters: DatabasePort[] = [];
+  const adapter = (options: Partial<MysqlAdapterConfig>) => {
+    const port = createMysqlAdapter({ url: urlFor(database), ...options });
+    adapters.push(port);
+    return port;
+  };
+  const connectionId = async (port: DatabasePort) =>
+    Number((await port.executeReadOnly(q('SELECT CONNECTION_ID()'), LIMITS))._unsafeUnwrap().rows[0]?.[0]);
+
+  afterAll(async () => {
+    await Promise.all(adapters.map((a) => a.close()));
+    await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await admin.end();
+  });
+
+  describe('pool under load (real server)', () => {
+    it('80 concurrent slow queries on size 2 + overflow 2: never more than 4 server sessions, the rest PoolExhausted, then recovery', async () => {
+      const acquireTimeoutMs = 1_200;
+      const port = adapter({
+        pool: { size: 2, maxOverflow: 2, acquireTimeoutMs, recycleMs: 0, prePing: true },
+      });
+      let peak = 0;
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          peak = Math.max(peak, (await sessionsIn(admin, database)).length);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })();
+      let peakWaiting = 0;
+      const watch = setInterval(() => {
+        peakWaiting = Math.max(peakWaiting, port.poolStats().waiting);
+      }, 5);
+      const results = await Promise.all(
+        Array.from({ length: 80 }, () => port.executeReadOnly(q('SELECT SLEEP(0.4)'), LIMITS)),
+      );
+      clearInterval(watch);
+      sampling = false;
+      await sampler;
+      const ok = results.filter((r) => r.isOk()).length;
+      const failures = results.filter((r) => r.isErr()).map((r) => r._unsafeUnwrapErr());
+      expect(peak).toBeGreaterThan(0);
+      expect(peak).toBeLessThanOrEqual(4);
+      expect(port.poolStats().max).toBe(4);
+      expect(peakWaiting).toBeGreaterThan(0);
+      expect(ok).toBeGreaterThanOrEqual(4);
+      expect(failures.length).toBeGreaterThan(0);
+      for (const f of failures) {
+        expect(f.kind).toBe('PoolExhausted');
+        if (f.kind === 'PoolExhausted') expect(f.waitedMs).toBeGreaterThanOrEqual(acquireTimeoutMs * 0.9);
+      }
+      expect(port.poolStats()).toMatchObject({ active: 0, waiting: 0 });
+      expect((await port.executeReadOnly(q('SELECT 1'), LIMITS)).isOk()).toBe(true);
+    }, 30_000);
+
+    it('closes connections older than recycleMs instead of reusing them', async () => {
+      const port = adapter({ pool: { size: 1, maxOverflow: 0, recycleMs: 300 } });
+      const first = await connectionId(port);
+      expect(await connectionId(port)).toBe(first);
+      await new Promise((r) => setTimeout(r, 400));
+      const second = await connectionId(port);
+      expect(second).not.toBe(first);
+      expect(await waitFor(async () => !(await sessionsIn(admin, database)).includes(first), 2000)).toBe(
+        true,
+      );
+    });
+
+    it.each([
+      ['after its close event', 1_000, 200],
+      ['by pinging before use', 0, 0],
+    ])('a connection killed by the server never reaches a query (%s)', async (_how, prePingIdleMs, pause) => {
+      const port = adapter({ pool: { size: 1, maxOverflow: 0, prePing: true }, prePingIdleMs });
+      const first = await connectionId(port);
+      await admin.query(`KILL CONNECTION ${first}`);
+      if (pause > 0) await new Promise((r) => setTimeout(r, pause));
+      const next = await port.executeReadOnly(q('SELECT CONNECTION_ID()'), LIMITS);
+      expect(next.isOk()).toBe(true);
+      expect(Number(next._unsafeUnwrap().rows[0]?.[0])).not.toBe(first);
+    });
+
+    it('retires overflow connections after overflowIdleMs, keeping size', async () => {
+      const port = adapter({ pool: { size: 1, maxOverflow: 2 }, overflowIdleMs: 200 });
+      await Promise.all(
+        Array.from({ length: 3 }, () => port.executeReadOnly(q('SELECT SLEEP(0.2)'), LIMITS)),
+      );
+      expect(port.poolStats()).toMatchObject({ size: 3, idle: 3, active: 0 });
+      expect(await waitFor(() => port.poolStats().size === 1, 2000)).toBe(true);
+      expect(port.poolStats()).toMatchObject({ size: 1, idle: 1, max: 3 });
+    });
+
+    it('a waiter whose signal aborts leaves the queue with Cancelled', async () => {
+      const port = adapter({ pool: { size: 1, maxOverflow: 0, acquireTimeoutMs: 10_000 } });
+      const busy = port.executeReadOnly(q('SELECT SLEEP(0.5)'), LIMITS);
+      await waitFor(() => port.poolStats().active === 1, 5000);
+      const controller = new AbortController();
+      const waiting = port.executeReadOnly(q('SELECT 1'), LIMITS, controller.signal);
+      await waitFor(() => port.poolStats().waiting === 1, 2000);
+      controller.abort();
+      expect((await waiting)._unsafeUnwrapErr().kind).toBe('Cancelled');
+      expect(port.poolStats().waiting).toBe(0);
+      expect((await busy).isOk()).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,64 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy for outage tests: forwards a local port to the database, can cut every connection and
+ * refuse new ones (the port closes: ECONNREFUSED), then restore service on the same port.
+ */
+export interface TcpProxy {
+  readonly port: number;
+  /** Destroys every proxied connection and stops listening. */
+  cut(): Promise<void>;
+  /** Listens again on the same port. */
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts a proxy to `target` on a free local port. */
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const sockets = new Set<Socket>();
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => s.destroy());
+  };
+  const newServer = () =>
+    createServer((client) => {
+      const upstream = connect(target.port, target.host);
+      track(client);
+      track(upstream);
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+  const listen = (server: Server, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+    });
+  const stop = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+  let server = newServer();
+  const port = await listen(server, 0);
+  let listening = true;
+  const proxy: TcpProxy = {
+    port,
+    async cut() {
+      if (listening) {
+        listening = false;
+        const closing = stop(server);
+        for (const s of sockets) s.destroy();
+        await closing;
+      }
+    },
+    async restore() {
+      if (!listening) {
+        server = newServer();
+        await listen(server, port);
+        listening = true;
+      }
+    },
+    close: () => proxy.cut(),
+  };
+  return proxy;
+}
