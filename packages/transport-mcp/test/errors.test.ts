@@ -69,8 +69,25 @@ describe.each(KINDS)('tool errors through a %s client', (kind) => {
       });
       expect(result.isError).toBe(true);
       expect(result.structuredContent).toBeUndefined();
-      // Holds whichever layer refuses: core's statement guard or the session (here the fake's).
-      expect(textOf(result)).toMatch(/^Refused: .+ LegacyBridge runs read-only queries only/);
+      expect(textOf(result)).toMatch(
+        /^Refused: DELETE changes data\. LegacyBridge runs read-only queries only/,
+      );
+      // Core's statement guard refused it: the database never saw the statement.
+      expect(db.callsTo('executeReadOnly')).toHaveLength(0);
+
+      const twoStatements = await connection.client.callTool({
+        name: 'run_query',
+        arguments: { sql: 'SELECT * FROM CUSTMST; DROP TABLE CUSTMST' },
+      });
+      expect(twoStatements.isError).toBe(true);
+      expect(textOf(twoStatements)).toMatch(/^Refused: only one statement per call is accepted/);
+      const explained = await connection.client.callTool({
+        name: 'explain_query',
+        arguments: { sql: 'DELETE FROM CUSTMST' },
+      });
+      expect(explained.isError).toBe(true);
+      expect(textOf(explained)).toMatch(/^Refused: DELETE changes data\./);
+      expect(db.callsTo('explain')).toHaveLength(0);
       const rows = await connection.client.callTool({
         name: 'run_query',
         arguments: { sql: 'SELECT COUNT(*) FROM CUSTMST' },
