@@ -30,7 +30,7 @@ import {
   type ResolvedPostgresConfig,
   toPgSsl,
 } from './postgres-config.js';
-import { type ErrorContext, redactFailure, toDatabaseError } from './postgres-errors.js';
+import { type ErrorContext, isPgServerError, redactFailure, toDatabaseError } from './postgres-errors.js';
 import { createPostgresPool, destroySocket, type Lease } from './postgres-pool.js';
 import {
   type CancelTarget,
@@ -156,6 +156,7 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
       lease.release();
       return;
     }
+    lease.returning();
     const timer = setTimeout(
       () => destroySocket(lease.client),
       config.cancelGraceMs + config.connectTimeoutMs,
@@ -492,8 +493,8 @@ function tryJson(text: string): unknown {
 // A statement error leaves the connection idle and healthy (pg syncs after an ErrorResponse);
 // anything else (socket, protocol, FATAL) may not have, so that connection is destroyed.
 function reusableAfter(error: unknown): boolean {
-  const code = codeOf(error);
-  if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) return false;
+  if (!isPgServerError(error)) return false;
+  const code = error.code;
   // 57014 here is the server's own statement_timeout (a cancel we sent never reaches this check).
   return !/^(08|57P|53|58|XX)/.test(code);
 }

@@ -33,24 +33,29 @@ export interface ErrorContext {
 
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
-/** True for pg's `DatabaseError` shape: a five-character SQLSTATE `code` and a `message`. */
+/**
+ * True for pg's `DatabaseError` shape: a five-character SQLSTATE `code` and a `message`, and none of
+ * the `errno`/`syscall` fields of a Node system error (`EPIPE` and `EPERM` also have five characters).
+ */
 export function isPgServerError(error: unknown): error is PgServerError {
   return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { code?: unknown }).code === 'string' &&
-    SQLSTATE.test((error as { code: string }).code) &&
-    typeof (error as { message?: unknown }).message === 'string'
+    hasCodeAndMessage(error) &&
+    SQLSTATE.test(error.code) &&
+    (error as { errno?: unknown }).errno === undefined &&
+    (error as { syscall?: unknown }).syscall === undefined
   );
 }
 
 /** True for Node's system errors (`code` like `ECONNREFUSED`) and TLS errors (`code` like `CERT_HAS_EXPIRED`). */
 export function isNodeSystemError(error: unknown): error is NodeSystemError {
+  return hasCodeAndMessage(error) && !isPgServerError(error);
+}
+
+function hasCodeAndMessage(error: unknown): error is { code: string; message: string } {
   return (
     typeof error === 'object' &&
     error !== null &&
     typeof (error as { code?: unknown }).code === 'string' &&
-    !SQLSTATE.test((error as { code: string }).code) &&
     typeof (error as { message?: unknown }).message === 'string'
   );
 }

@@ -22,6 +22,11 @@ export interface Lease {
   readonly client: pg.PoolClient;
   /** The statement timeout in force on this connection's session, in ms. */
   timeoutMs: number;
+  /**
+   * Marks the connection as serving no caller any more while it is reset: the gauges count it idle,
+   * but it keeps its slot (and its server connection) until `release`.
+   */
+  returning(): void;
   /** Returns the connection; with `destroy` (or an Error) it is closed instead of reused. */
   release(destroy?: boolean | Error): void;
 }
@@ -83,6 +88,7 @@ export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
   driver.on('error', options.onIdleError);
 
   let permits = 0;
+  let returning = 0;
   const waiters: Waiter[] = [];
   let closing: Promise<void> | undefined;
 
@@ -176,6 +182,7 @@ export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
       }
       const state = states.get(client)!;
       let released = false;
+      let isReturning = false;
       return {
         client,
         get timeoutMs() {
@@ -184,9 +191,15 @@ export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
         set timeoutMs(value: number) {
           state.timeoutMs = value;
         },
+        returning() {
+          if (released || isReturning) return;
+          isReturning = true;
+          returning++;
+        },
         release(destroyIt) {
           if (released) return;
           released = true;
+          if (isReturning) returning--;
           state.lastUsed = performance.now();
           if (destroyIt) destroy(client, destroyIt);
           else client.release();
@@ -198,8 +211,8 @@ export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
       return {
         size: p.size,
         max,
-        active: permits,
-        idle: driver.idleCount,
+        active: permits - returning,
+        idle: driver.idleCount + returning,
         waiting: waiters.length,
       };
     },
