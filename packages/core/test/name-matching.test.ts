@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { closestNames, editDistance, matchesNamePattern, nameParts } from '../src/use-cases/name-matching.js';
+
+describe('matchesNamePattern', () => {
+  it('matches a substring case-insensitively when there is no wildcard', () => {
+    expect(matchesNamePattern('ORDHDR', 'hdr')).toBe(true);
+    expect(matchesNamePattern('ORDHDR', 'dtl')).toBe(false);
+  });
+
+  it('anchors a glob at both ends; * is any run, ? one character; the rest is literal', () => {
+    expect(matchesNamePattern('ORD_HDR', 'ord*')).toBe(true);
+    expect(matchesNamePattern('XORD_HDR', 'ord*')).toBe(false);
+    expect(matchesNamePattern('ORD1', 'ORD?')).toBe(true);
+    expect(matchesNamePattern('ORD12', 'ORD?')).toBe(false);
+    expect(matchesNamePattern('AXB', 'a.b*')).toBe(false);
+    expect(matchesNamePattern('A.B', 'a.b*')).toBe(true);
+    expect(matchesNamePattern('T(1)', 't(?)*')).toBe(true);
+    expect(matchesNamePattern('T$', '*$')).toBe(true);
+  });
+});
+
+describe('editDistance', () => {
+  it('counts insertions, deletions and substitutions, and stops early past max', () => {
+    expect(editDistance('custmst', 'custmst')).toBe(0);
+    expect(editDistance('custmst', 'custmstr')).toBe(1);
+    expect(editDistance('custmst', 'cusmst')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('kitten', 'sitting', 1)).toBe(2);
+    expect(editDistance('a', 'abcdef', 2)).toBe(3);
+  });
+});
+
+describe('nameParts', () => {
+  it('splits legacy and camel-case identifiers into lower-case words', () => {
+    expect(nameParts('ORD_HDR_2003')).toEqual(['ord', 'hdr', '2003']);
+    expect(nameParts('CustMst')).toEqual(['cust', 'mst']);
+    expect(nameParts('orderID')).toEqual(['order', 'id']);
+    expect(nameParts('HTTPServerLog')).toEqual(['http', 'server', 'log']);
+    expect(nameParts('ITEM#NO')).toEqual(['item', 'no']);
+  });
+});
+
+describe('closestNames', () => {
+  it('ranks close names first, case-insensitively, and leaves far ones out', () => {
+    const names = ['CUSTMST', 'CUSTADR', 'ORDHDR', 'ORDDTL', 'ITMMST'];
+    expect(closestNames('custmstr', names)).toEqual(['CUSTMST']);
+    expect(closestNames('ordhd', names)).toEqual(['ORDHDR']);
+    expect(closestNames('zzzzzz', names)).toEqual([]);
+    expect(closestNames('ord', names, 1)).toHaveLength(1);
+  });
+});
