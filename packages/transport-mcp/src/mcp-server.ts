@@ -39,7 +39,9 @@ export function createMcpServer(options: LegacyBridgeMcpOptions): McpServer {
   const responder = { logger, caller: options.caller };
   const server = new McpServer(
     { name: options.name ?? 'legacybridge', version: options.version ?? TRANSPORT_MCP_VERSION },
-    { instructions: INSTRUCTIONS },
+    // Every tool takes at most four scalar arguments; refusing big argument trees early keeps a
+    // hostile client from making the server parse megabytes of JSON per call.
+    { instructions: INSTRUCTIONS, maxToolInputElements: 64 },
   );
   registerTools(server, deps, responder);
   registerResources(server, deps, responder);

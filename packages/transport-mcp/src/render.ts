@@ -23,12 +23,14 @@ export const FIELD_SEPARATOR = '|';
 export const NULL_TEXT = 'NULL';
 
 /**
- * One cell as text: NULL for null, binary as a size marker, nested JSON compact, and the separator,
- * backslash and line breaks escaped so every row stays on one line with a fixed number of fields.
+ * One cell as text: NULL for null (and the string "NULL" quoted), binary as a size marker, nested
+ * JSON compact, and the separator, backslash and line breaks escaped so every row stays on one line
+ * with a fixed number of fields.
  */
 export function renderCell(value: CellValue | undefined): string {
   if (value === null || value === undefined) return NULL_TEXT;
-  if (typeof value === 'string') return escapeField(value);
+  // The text "NULL" is quoted so it never reads as a SQL NULL.
+  if (typeof value === 'string') return value === NULL_TEXT ? `"${NULL_TEXT}"` : escapeField(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (isBinary(value)) {
     return `<binary ${value.length} bytes${value.truncated ? ', truncated' : ''}>`;

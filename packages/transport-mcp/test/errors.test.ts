@@ -235,3 +235,21 @@ describe.each(KINDS)('tool errors through a %s client', (kind) => {
     }
   });
 });
+
+describe('argument size', () => {
+  it('refuses an oversized argument tree before any use case runs', async () => {
+    const db = createFakeDatabase();
+    const connection = await connect('v2-auto', { deps: testDeps(db) });
+    try {
+      const result = await connection.client.callTool({
+        name: 'list_tables',
+        arguments: { pattern: 'x', junk: Array.from({ length: 500 }, (_, i) => i) },
+      });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/more than the maximum of 64 elements/);
+      expect(db.calls).toEqual([]);
+    } finally {
+      await connection.close();
+    }
+  });
+});

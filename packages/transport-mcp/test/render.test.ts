@@ -76,6 +76,7 @@ describe('renderCell', () => {
   it('distinguishes NULL, escapes the separator and backslashes, compacts nested JSON', () => {
     expect(renderCell(null)).toBe('NULL');
     expect(renderCell('')).toBe('');
+    expect(renderCell('NULL')).toBe('"NULL"');
     expect(renderCell('a\\b|c')).toBe('a\\\\b\\|c');
     expect(renderCell(['x', 1])).toBe('["x",1]');
     expect(renderCell({ $binary: 'AA', length: 9000, truncated: true })).toBe(
