@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { checkReadOnlySql, DEFAULT_MAX_SQL_LENGTH } from '../src/guard/index.js';
 import { DIALECTS, type Dialect, toPublicMessage } from '../src/index.js';
@@ -187,7 +188,6 @@ const SQLITE_ALLOWED: readonly (readonly [string, string])[] = [
   ['PRAGMA database_list', 'pragma'],
   ['PRAGMA table_list', 'pragma'],
   ['PRAGMA user_version', 'pragma'],
-  ['PRAGMA journal_mode', 'pragma'],
   ['PRAGMA compile_options', 'pragma'],
   ["SELECT * FROM pragma_table_info('t')", 'select'],
   ["SELECT name FROM sqlite_master WHERE type = 'table'", 'select'],
@@ -201,6 +201,7 @@ const SQLITE_ALLOWED: readonly (readonly [string, string])[] = [
 ];
 
 const SQLITE_REFUSED: readonly (readonly [string, string])[] = [
+  ['PRAGMA journal_mode', 'ReadOnlyViolation'],
   ['PRAGMA journal_mode=DELETE', 'ReadOnlyViolation'],
   ['PRAGMA journal_mode = WAL', 'ReadOnlyViolation'],
   ['PRAGMA journal_mode(DELETE)', 'ReadOnlyViolation'],
@@ -407,3 +408,243 @@ describe('checkReadOnlySql: limits, identity and speed', () => {
     }
   });
 });
+
+/**
+ * SQLite itself as the oracle: every text the guard accepts must, when SQLite can compile it, be a
+ * single statement (better-sqlite3 throws on a second one) that SQLite reports read-only
+ * (sqlite3_stmt_readonly). better-sqlite3 is the shipped adapter's driver; core must not depend on
+ * it, so the test borrows it from that package and says so when it cannot.
+ */
+interface SqliteStatement {
+  readonly readonly: boolean;
+}
+interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): void;
+  close(): void;
+}
+
+function loadSqlite(): { open: () => SqliteDatabase } | string {
+  try {
+    const require = createRequire(new URL('../../adapter-sqlite/package.json', import.meta.url));
+    const Database = require('better-sqlite3') as new (path: string) => SqliteDatabase;
+    return { open: () => new Database(':memory:') };
+  } catch (error) {
+    return `better-sqlite3 could not be loaded from packages/adapter-sqlite (${String(error)})`;
+  }
+}
+
+const sqlite = loadSqlite();
+if (typeof sqlite === 'string') console.warn(`SKIPPED guard-vs-SQLite oracle tests: ${sqlite}`);
+
+/** Deterministic PRNG (mulberry32), so a failing sample can be reproduced from its index. */
+function prng(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FRAGMENTS = [
+  ' ',
+  ' ',
+  ' ',
+  '\n',
+  '\r',
+  '1',
+  'a',
+  't',
+  'x',
+  ',',
+  '(',
+  ')',
+  ';',
+  ';',
+  "'",
+  "''",
+  '"',
+  '`',
+  '[',
+  ']',
+  '--',
+  '/*',
+  '*/',
+  '\\',
+  'FROM t',
+  'WHERE a = ',
+  'SELECT',
+  'SELECT 1',
+  'UNION SELECT 2',
+  'VALUES (1)',
+  'WITH x AS (SELECT 1)',
+  'DELETE FROM t',
+  'INSERT INTO t VALUES (1)',
+  'UPDATE t SET a = 1',
+  'DROP TABLE t',
+  'CREATE TABLE z (a)',
+  'ATTACH',
+  "':memory:'",
+  'AS',
+  'y',
+  'BEGIN',
+  'COMMIT',
+  'VACUUM',
+  'PRAGMA',
+  'user_version',
+  '= 1',
+  'table_info(t)',
+  'EXPLAIN',
+  'QUERY PLAN',
+  'E',
+  'X',
+  '$a',
+  ':b',
+  '?',
+  '@c',
+  'RETURNING *',
+  'REPLACE INTO t VALUES (2)',
+  'INTO',
+  'z',
+];
+
+describe.skipIf(typeof sqlite === 'string')('checkReadOnlySql against SQLite itself', () => {
+  const open = (): SqliteDatabase => {
+    const db = (sqlite as { open: () => SqliteDatabase }).open();
+    db.exec(
+      'CREATE TABLE t (a, b, c, d, e, id, x, y, name, doc, created_at, updated_by, is_deleted, delete_flag)',
+    );
+    db.exec('CREATE TABLE u (y, b, id)');
+    db.exec('CREATE INDEX idx ON t (a)');
+    return db;
+  };
+
+  /** @returns 'readonly', 'writes', 'several' or 'error' (SQLite cannot compile it here). */
+  function sqliteVerdict(db: SqliteDatabase, sql: string): string {
+    try {
+      return db.prepare(sql).readonly ? 'readonly' : 'writes';
+    } catch (error) {
+      return String(error).includes('more than one statement') ? 'several' : 'error';
+    }
+  }
+
+  it('agrees that every accepted corpus statement SQLite can compile is one read-only statement', () => {
+    const db = open();
+    let compiled = 0;
+    for (const [sql] of [...STANDARD_ALLOWED, ...SQLITE_ALLOWED]) {
+      const verdictOfSqlite = sqliteVerdict(db, sql);
+      expect([`${sql} → readonly`, `${sql} → error`]).toContain(`${sql} → ${verdictOfSqlite}`);
+      if (verdictOfSqlite === 'readonly') compiled++;
+    }
+    // Most of the corpus must really compile, or this test proves nothing.
+    expect(compiled).toBeGreaterThan(60);
+    db.close();
+  });
+
+  function expectAgreement(
+    db: SqliteDatabase,
+    sql: string,
+    label: string,
+  ): 'accepted' | 'compiled' | 'refused' {
+    if (checkReadOnlySql(sql, 'sqlite').isErr()) return 'refused';
+    const verdictOfSqlite = sqliteVerdict(db, sql);
+    expect(
+      verdictOfSqlite === 'readonly' || verdictOfSqlite === 'error',
+      `${label}: ${JSON.stringify(sql)} → ${verdictOfSqlite}`,
+    ).toBe(true);
+    return verdictOfSqlite === 'readonly' ? 'compiled' : 'accepted';
+  }
+
+  it('agrees on 2,000 random texts built from SQL fragments, quotes and comments', () => {
+    const db = open();
+    const random = prng(20261127);
+    const outcomes = { refused: 0, accepted: 0, compiled: 0 };
+    for (let sample = 0; sample < 2000; sample++) {
+      const parts = random() < 0.6 ? ['SELECT '] : [];
+      const length = 1 + Math.floor(random() * 12);
+      for (let k = 0; k < length; k++) parts.push(pick(random, FRAGMENTS));
+      outcomes[expectAgreement(db, parts.join(random() < 0.5 ? ' ' : ''), `fragments ${sample}`)]++;
+    }
+    expect(outcomes.accepted + outcomes.compiled).toBeGreaterThan(200);
+    db.close();
+  });
+
+  it('agrees on 5,000 valid queries hiding statements in strings, names and comments, some with a character cut', () => {
+    const db = open();
+    const random = prng(7);
+    const outcomes = { refused: 0, accepted: 0, compiled: 0 };
+    for (let sample = 0; sample < 5000; sample++) {
+      let sql = validLookingQuery(random);
+      // Cutting one character shifts where strings and comments end: the cases that matter.
+      if (random() < 0.5) {
+        const at = Math.floor(random() * sql.length);
+        sql = sql.slice(0, at) + sql.slice(at + 1);
+      }
+      outcomes[expectAgreement(db, sql, `structured ${sample}`)]++;
+    }
+    // Enough of both outcomes, or the agreement proves little.
+    expect(outcomes.compiled).toBeGreaterThan(1500);
+    expect(outcomes.refused).toBeGreaterThan(500);
+    db.close();
+  });
+});
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)] as T;
+}
+
+const TRICKY = [
+  "'",
+  '"',
+  '`',
+  '[',
+  ']',
+  ';',
+  '-',
+  '--',
+  '/*',
+  '*/',
+  '\\',
+  '\n',
+  '\r',
+  'a',
+  ' ',
+  '; DELETE FROM t',
+  'x',
+];
+
+function trickyText(random: () => number, forbidden: readonly string[]): string {
+  let text = '';
+  const length = Math.floor(random() * 8);
+  for (let k = 0; k < length; k++) text += pick(random, TRICKY);
+  for (const bad of forbidden) text = text.replaceAll(bad, '');
+  return text;
+}
+
+/** A compilable SELECT whose strings, aliases and comments hold quotes, semicolons and comment markers. */
+function validLookingQuery(random: () => number): string {
+  const items: string[] = [];
+  const count = 1 + Math.floor(random() * 4);
+  for (let k = 0; k < count; k++) {
+    const kind = Math.floor(random() * 6);
+    if (kind === 0) items.push(`'${trickyText(random, []).replaceAll("'", "''")}'`);
+    else if (kind === 1) items.push(`1 AS "${trickyText(random, []).replaceAll('"', '""')}"`);
+    else if (kind === 2) items.push(`2 AS \`${trickyText(random, []).replaceAll('`', '``')}\``);
+    else if (kind === 3) items.push(`3 AS [${trickyText(random, [']'])}]`);
+    else if (kind === 4) items.push(`4 /*${trickyText(random, ['*/'])}*/`);
+    else items.push(`5 --${trickyText(random, ['\n'])}\n`);
+  }
+  const tail = pick(random, [
+    '',
+    ';',
+    '; -- x',
+    ';/* */;',
+    '; DELETE FROM t',
+    '; SELECT 2',
+    ' FROM t',
+    ' FROM t WHERE a = 1',
+  ]);
+  return `SELECT ${items.join(', ')}${tail}`;
+}

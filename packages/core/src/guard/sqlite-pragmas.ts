@@ -18,7 +18,10 @@ export const SQLITE_INTROSPECTION_PRAGMAS: ReadonlySet<string> = new Set([
   'foreign_key_check',
 ]);
 
-/** PRAGMAs accepted only bare (`PRAGMA name`), where they report a value and change nothing. */
+/**
+ * PRAGMAs accepted only bare (`PRAGMA name`), where they report a value and change nothing.
+ * `journal_mode` is missing on purpose: SQLite itself reports even the bare form as not read-only.
+ */
 export const SQLITE_BARE_PRAGMAS: ReadonlySet<string> = new Set([
   ...SQLITE_INTROSPECTION_PRAGMAS,
   'database_list',
@@ -36,7 +39,6 @@ export const SQLITE_BARE_PRAGMAS: ReadonlySet<string> = new Set([
   'schema_version',
   'data_version',
   'foreign_keys',
-  'journal_mode',
   'auto_vacuum',
   'query_only',
 ]);
