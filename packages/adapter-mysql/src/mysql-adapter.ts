@@ -16,21 +16,21 @@ import {
 } from '@legacybridge/core';
 import { errAsync, ResultAsync } from 'neverthrow';
 import {
+  type CatalogQuery,
   type ColumnRow,
   explainSql,
-  FOREIGN_KEYS_SQL,
   type ForeignKeyRow,
-  INDEXES_SQL,
+  foreignKeysQuery,
   type IndexRow,
-  LIST_TABLES_ALL_SQL,
-  LIST_TABLES_IN_SCHEMA_SQL,
-  listColumnsAllSql,
-  listColumnsInSchemaSql,
-  SERVER_INFO_SQL,
-  type ServerInfoRow,
-  TABLE_INFO_SQL,
+  indexesQuery,
+  listColumnsAllQuery,
+  listColumnsInSchemaQuery,
+  listTablesAllQuery,
+  listTablesInSchemaQuery,
+  serverInfoQuery,
   type TableRow,
-  tableColumnsSql,
+  tableColumnsQuery,
+  tableInfoQuery,
 } from './mysql-catalog-sql.js';
 import { type MysqlAdapterConfig, parseMysqlConfig, type ResolvedMysqlConfig } from './mysql-config.js';
 import { isMysqlDriverError, type MysqlErrorContext, toDatabaseError } from './mysql-errors.js';
@@ -160,7 +160,7 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
 
     serverInfo() {
       return catalog(async (session) => {
-        const [row] = await plainQuery<ServerInfoRow>(session.conn, SERVER_INFO_SQL);
+        const [row] = await rowsOf(session, serverInfoQuery());
         return {
           dialect: 'mysql' as const,
           version: row?.version ?? session.serverVersion,
@@ -173,10 +173,10 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     listTables(filter) {
       const schema = schemaOf(filter?.schema);
       return catalog(async (session) => {
-        const rows =
-          schema === undefined
-            ? await plainQuery<TableRow>(session.conn, LIST_TABLES_ALL_SQL)
-            : await plainQuery<TableRow>(session.conn, LIST_TABLES_IN_SCHEMA_SQL, [schema]);
+        const rows = await rowsOf(
+          session,
+          schema === undefined ? listTablesAllQuery() : listTablesInSchemaQuery(schema),
+        );
         return rows.map(toTableInfo);
       });
     },
@@ -184,10 +184,12 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     listColumns(filter) {
       const schema = schemaOf(filter?.schema);
       return catalog(async (session) => {
-        const rows =
+        const rows = await rowsOf(
+          session,
           schema === undefined
-            ? await plainQuery<ColumnRow>(session.conn, listColumnsAllSql(session.flavour))
-            : await plainQuery<ColumnRow>(session.conn, listColumnsInSchemaSql(session.flavour), [schema]);
+            ? listColumnsAllQuery(session.flavour)
+            : listColumnsInSchemaQuery(session.flavour, schema),
+        );
         return rows.map(
           (r): ColumnSummary => ({
             table: { schema: r.schema_name, name: r.table_name },
@@ -209,20 +211,19 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
           message: `table ${ref.schema ? `${ref.schema}.` : ''}${ref.name} not found`,
         });
         if (schema === undefined) throw notFound;
-        const candidates = await plainQuery<TableRow>(session.conn, TABLE_INFO_SQL, [schema, ref.name]);
+        const candidates = await rowsOf(session, tableInfoQuery(schema, ref.name));
         // information_schema compares names case-insensitively; on a case-sensitive server two tables
         // may differ only in case, so an exact match wins and only a lone other-case match stands in.
         const found =
           candidates.find((r) => r.table_name === ref.name) ??
           (candidates.length === 1 ? candidates[0] : undefined);
         if (!found) throw notFound;
-        const name = found.table_name;
-        const at = [found.schema_name, name];
-        const columnRows = (
-          await plainQuery<ColumnRow>(session.conn, tableColumnsSql(session.flavour), at)
-        ).filter((r) => r.table_name === name);
-        const fkRows = await plainQuery<ForeignKeyRow>(session.conn, FOREIGN_KEYS_SQL, [...at, ...at]);
-        const indexRows = (await plainQuery<IndexRow>(session.conn, INDEXES_SQL, at)).filter(
+        const [at, name] = [found.schema_name, found.table_name];
+        const columnRows = (await rowsOf(session, tableColumnsQuery(session.flavour, at, name))).filter(
+          (r) => r.table_name === name,
+        );
+        const fkRows = await rowsOf(session, foreignKeysQuery(at, name));
+        const indexRows = (await rowsOf(session, indexesQuery(at, name))).filter(
           (r) => r.table_name === name,
         );
         return buildDetail(toTableInfo(found), columnRows, fkRows, indexRows);
@@ -264,6 +265,10 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     },
   };
   return port;
+}
+
+function rowsOf<Row>(session: MysqlSession, query: CatalogQuery<Row>): Promise<Row[]> {
+  return plainQuery<Row>(session.conn, query.sql, query.params);
 }
 
 function truthy(v: number | string | null | undefined): boolean {

@@ -1,3 +1,5 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { MySqlDialect } from 'drizzle-orm/mysql-core';
 import type { MysqlFlavour } from './mysql-session.js';
 
 /**
@@ -8,10 +10,27 @@ import type { MysqlFlavour } from './mysql-session.js';
  * table of every database when `TABLE_SCHEMA` (and `TABLE_NAME`) are compared with plain equality,
  * so `(? IS NULL OR TABLE_SCHEMA = ?)` would turn a one-schema listing into a full-server scan.
  *
- * Why not drizzle-orm's `sql` template here: these run on our own pooled, read-only mysql2
- * connections (timeouts, cancel, reset), while drizzle would need its own driver session to execute;
- * as text builders they would add nothing over `?` placeholders. The row interfaces below type them.
+ * The parameterised ones are built with drizzle-orm's `sql` template (`sql<Row>`), rendered once to
+ * text + `?` params by drizzle's MySQL dialect: each value sits where it is used (the foreign-key query
+ * binds schema and table twice), and the row type travels with the query into `catalogRows`. Each stays
+ * one statement; they run on our own pooled read-only mysql2 connections (timeouts, cancel, reset),
+ * which is why drizzle's query builder and driver session are not used.
  */
+
+const dialect = new MySqlDialect();
+
+/** A catalog statement with its parameters; `Row` is the shape of one result row. */
+export interface CatalogQuery<Row> {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  /** Phantom: carries the row type only. */
+  readonly row?: Row;
+}
+
+function build<Row>(query: SQL<Row>): CatalogQuery<Row> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return { sql: text, params };
+}
 
 /** Databases of the server itself, never shown. */
 export const SYSTEM_SCHEMAS = ['information_schema', 'mysql', 'performance_schema', 'sys'] as const;
@@ -19,9 +38,10 @@ export const SYSTEM_SCHEMAS = ['information_schema', 'mysql', 'performance_schem
 const NOT_SYSTEM = `TABLE_SCHEMA NOT IN (${SYSTEM_SCHEMAS.map((s) => `'${s}'`).join(', ')})`;
 
 /** Version, user and default database for diagnostics. */
-export const SERVER_INFO_SQL = 'SELECT VERSION() AS version, CURRENT_USER() AS user, DATABASE() AS db';
+export const serverInfoQuery = (): CatalogQuery<ServerInfoRow> =>
+  build(sql<ServerInfoRow>`SELECT VERSION() AS version, CURRENT_USER() AS user, DATABASE() AS db`);
 
-/** A row of SERVER_INFO_SQL. */
+/** A row of serverInfoQuery. */
 export interface ServerInfoRow {
   readonly version: string;
   readonly user: string | null;
@@ -33,18 +53,21 @@ const TABLES_SELECT = `SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_n
 FROM information_schema.TABLES`;
 
 /** Tables and views of every non-system database. Row estimates are the engine's statistics (InnoDB: sampled). */
-export const LIST_TABLES_ALL_SQL = `${TABLES_SELECT}
-WHERE ${NOT_SYSTEM}
-ORDER BY TABLE_SCHEMA, TABLE_NAME`;
+export const listTablesAllQuery = (): CatalogQuery<TableRow> =>
+  build(sql<TableRow>`${sql.raw(TABLES_SELECT)}
+WHERE ${sql.raw(NOT_SYSTEM)}
+ORDER BY TABLE_SCHEMA, TABLE_NAME`);
 
-/** Tables and views of one database. Params: schema. */
-export const LIST_TABLES_IN_SCHEMA_SQL = `${TABLES_SELECT}
-WHERE TABLE_SCHEMA = ?
-ORDER BY TABLE_NAME`;
+/** Tables and views of one database. */
+export const listTablesInSchemaQuery = (schema: string): CatalogQuery<TableRow> =>
+  build(sql<TableRow>`${sql.raw(TABLES_SELECT)}
+WHERE TABLE_SCHEMA = ${schema}
+ORDER BY TABLE_NAME`);
 
-/** One table or view (name compared case-insensitively by information_schema; the caller prefers an exact match). Params: schema, name. */
-export const TABLE_INFO_SQL = `${TABLES_SELECT}
-WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`;
+/** One table or view (information_schema compares names case-insensitively: the caller prefers an exact match). */
+export const tableInfoQuery = (schema: string, name: string): CatalogQuery<TableRow> =>
+  build(sql<TableRow>`${sql.raw(TABLES_SELECT)}
+WHERE TABLE_SCHEMA = ${schema} AND TABLE_NAME = ${name}`);
 
 /** A row of the table queries. */
 export interface TableRow {
@@ -77,25 +100,26 @@ FROM information_schema.COLUMNS c`;
 const columnsFrom = (flavour: MysqlFlavour) => (flavour === 'mariadb' ? MARIADB_JSON_JOIN : MYSQL_FROM);
 
 /** Every column of every non-system database, in one query. */
-export function listColumnsAllSql(flavour: MysqlFlavour): string {
-  return `${COLUMNS_SELECT}${columnsFrom(flavour)}
-WHERE c.${NOT_SYSTEM}
-ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION`;
-}
+export const listColumnsAllQuery = (flavour: MysqlFlavour): CatalogQuery<ColumnRow> =>
+  build(sql<ColumnRow>`${sql.raw(COLUMNS_SELECT + columnsFrom(flavour))}
+WHERE c.${sql.raw(NOT_SYSTEM)}
+ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION`);
 
-/** Every column of one database, in one query. Params: schema. */
-export function listColumnsInSchemaSql(flavour: MysqlFlavour): string {
-  return `${COLUMNS_SELECT}${columnsFrom(flavour)}
-WHERE c.TABLE_SCHEMA = ?
-ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`;
-}
+/** Every column of one database, in one query. */
+export const listColumnsInSchemaQuery = (flavour: MysqlFlavour, schema: string): CatalogQuery<ColumnRow> =>
+  build(sql<ColumnRow>`${sql.raw(COLUMNS_SELECT + columnsFrom(flavour))}
+WHERE c.TABLE_SCHEMA = ${schema}
+ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`);
 
-/** The columns of one table. Params: schema, table. */
-export function tableColumnsSql(flavour: MysqlFlavour): string {
-  return `${COLUMNS_SELECT}${columnsFrom(flavour)}
-WHERE c.TABLE_SCHEMA = ? AND c.TABLE_NAME = ?
-ORDER BY c.ORDINAL_POSITION`;
-}
+/** The columns of one table. */
+export const tableColumnsQuery = (
+  flavour: MysqlFlavour,
+  schema: string,
+  table: string,
+): CatalogQuery<ColumnRow> =>
+  build(sql<ColumnRow>`${sql.raw(COLUMNS_SELECT + columnsFrom(flavour))}
+WHERE c.TABLE_SCHEMA = ${schema} AND c.TABLE_NAME = ${table}
+ORDER BY c.ORDINAL_POSITION`);
 
 /** A row of the column queries. */
 export interface ColumnRow {
@@ -114,18 +138,19 @@ export interface ColumnRow {
 /**
  * Foreign keys in both directions: declared on the table, and declared elsewhere pointing at it.
  * One query, ordered so each constraint's columns are adjacent and in key order.
- * Params: schema, table, schema, table.
  */
-export const FOREIGN_KEYS_SQL = `SELECT k.CONSTRAINT_SCHEMA AS constraint_schema, k.CONSTRAINT_NAME AS constraint_name,
+export const foreignKeysQuery = (schema: string, table: string): CatalogQuery<ForeignKeyRow> =>
+  build(sql<ForeignKeyRow>`SELECT k.CONSTRAINT_SCHEMA AS constraint_schema, k.CONSTRAINT_NAME AS constraint_name,
   k.TABLE_SCHEMA AS schema_name, k.TABLE_NAME AS table_name, k.COLUMN_NAME AS column_name,
   k.REFERENCED_TABLE_SCHEMA AS referenced_schema, k.REFERENCED_TABLE_NAME AS referenced_table,
   k.REFERENCED_COLUMN_NAME AS referenced_column, k.ORDINAL_POSITION AS ordinal
 FROM information_schema.KEY_COLUMN_USAGE k
 WHERE k.REFERENCED_TABLE_NAME IS NOT NULL
-  AND ((k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ?) OR (k.REFERENCED_TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME = ?))
-ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`;
+  AND ((k.TABLE_SCHEMA = ${schema} AND k.TABLE_NAME = ${table})
+    OR (k.REFERENCED_TABLE_SCHEMA = ${schema} AND k.REFERENCED_TABLE_NAME = ${table}))
+ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`);
 
-/** A row of FOREIGN_KEYS_SQL. */
+/** A row of foreignKeysQuery. */
 export interface ForeignKeyRow {
   readonly constraint_schema: string;
   readonly constraint_name: string;
@@ -138,14 +163,15 @@ export interface ForeignKeyRow {
   readonly ordinal: number | string;
 }
 
-/** Indexes of one table with their columns in order; the primary key is the index named `PRIMARY`. Params: schema, table. */
-export const INDEXES_SQL = `SELECT INDEX_NAME AS index_name, NON_UNIQUE AS non_unique, SEQ_IN_INDEX AS seq,
+/** Indexes of one table with their columns in order; the primary key is the index named `PRIMARY`. */
+export const indexesQuery = (schema: string, table: string): CatalogQuery<IndexRow> =>
+  build(sql<IndexRow>`SELECT INDEX_NAME AS index_name, NON_UNIQUE AS non_unique, SEQ_IN_INDEX AS seq,
   COLUMN_NAME AS column_name, TABLE_NAME AS table_name
 FROM information_schema.STATISTICS
-WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
-ORDER BY INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX`;
+WHERE TABLE_SCHEMA = ${schema} AND TABLE_NAME = ${table}
+ORDER BY INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX`);
 
-/** A row of INDEXES_SQL. `column_name` is null for a functional key part (MySQL 8). */
+/** A row of indexesQuery. `column_name` is null for a functional key part (MySQL 8). */
 export interface IndexRow {
   readonly index_name: string;
   readonly non_unique: number | string;
