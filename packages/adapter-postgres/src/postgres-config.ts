@@ -190,7 +190,8 @@ export function parsePostgresUrl(
   }
   let url: URL;
   try {
-    url = new URL(text.trim());
+    // libpq accepts `postgres://user@/db?host=/socket/dir` (no host); WHATWG URL does not.
+    url = new URL(text.trim().replace(/^([a-z]+:\/\/[^/?#@]*@)(?=[/?#]|$)/i, '$1localhost'));
   } catch {
     return err(configFailure(variable, `${variable} is not a valid URL.`));
   }
