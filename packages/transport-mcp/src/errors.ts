@@ -12,7 +12,9 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 export function toPublicToolMessage(failure: DatabaseFailure): string {
   const hint = nextStep(failure);
   const message = toPublicMessage(failure);
-  return hint ? `${message} ${hint}` : message;
+  if (!hint) return message;
+  // A driver's publicDetail often ends without a full stop; keep the hint a sentence of its own.
+  return /[.!?]$/.test(message) ? `${message} ${hint}` : `${message}. ${hint}`;
 }
 
 /** A failure as a tool result the model can read and act on: `isError: true`, one text block, no structured content. */

@@ -53,6 +53,10 @@ describe('toPublicToolMessage', () => {
       'No table named "CUSTMSTR" exists. Did you mean: CUSTMST? search_schema or list_tables finds the exact name.',
     );
     expect(toPublicToolMessage(FAILURES.InvalidInput)).toContain('Call list_tables again without a cursor.');
+    const syntax = dbFailure('SyntaxError', { message: 'x', publicDetail: 'near "nothing": syntax error' });
+    expect(toPublicToolMessage(syntax)).toBe(
+      'The SQL has a syntax error. near "nothing": syntax error. describe_table gives the exact column names; use this database’s SQL dialect.',
+    );
   });
 });
 
