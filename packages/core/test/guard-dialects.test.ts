@@ -61,6 +61,7 @@ const CASES: Record<Exclude<Dialect, 'sqlite'>, readonly (readonly [string, stri
   ],
   mysql: [
     ['SHOW TABLES', 'ok:show'],
+    ['TABLE t', 'ok:table'],
     ['DESCRIBE t', 'ok:describe'],
     ['DESC `my table`', 'ok:describe'],
     ['DESCRIBE SELECT 1', 'ok:explain'],

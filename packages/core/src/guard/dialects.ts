@@ -141,7 +141,8 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
         label: 'sql_mode ANSI_QUOTES and NO_BACKSLASH_ESCAPES',
       },
     ],
-    extraHeads: { SHOW: 'show', DESCRIBE: 'describe', DESC: 'describe' },
+    // TABLE t is MySQL 8.0.19+ shorthand for SELECT * FROM t.
+    extraHeads: { TABLE: 'table', SHOW: 'show', DESCRIBE: 'describe', DESC: 'describe' },
     explain: {
       modifiers: ['ANALYZE', 'EXTENDED', 'PARTITIONS'],
       optionList: false,

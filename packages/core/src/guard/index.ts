@@ -10,6 +10,7 @@ export type { ReadOnlyQuery, ReadOnlyStatementKind } from './read-only-query.js'
 /** Longest SQL accepted when the caller sets no limit, in UTF-16 code units. */
 export const DEFAULT_MAX_SQL_LENGTH = 100_000;
 
+/** Options of `checkReadOnlySql`; every field has a safe default. */
 export interface GuardOptions {
   /** Longest SQL accepted, in characters (default 100,000). */
   readonly maxLength?: number | undefined;
