@@ -45,6 +45,7 @@ import {
   plainQuery,
   resetSession,
   streamQuery,
+  withDeadline,
 } from './mysql-session.js';
 import { logicalTypeOfColumn } from './mysql-types.js';
 
@@ -73,9 +74,16 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     prePingIdleMs: config.prePingIdleMs,
     logger,
     open: async (onClose) => {
-      const session = await openSession(config, config.catalogTimeoutMs, onClose);
-      flavour = session.flavour;
-      return session;
+      try {
+        const session = await openSession(config, config.catalogTimeoutMs, onClose);
+        flavour = session.flavour;
+        return session;
+      } catch (error) {
+        // Codes only: driver text can name hosts and users.
+        const e = error as { code?: unknown; errno?: unknown };
+        logger.warn('mysql connect failed', { code: e.code, errno: e.errno });
+        throw error;
+      }
     },
   });
 
@@ -108,8 +116,12 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
   const catalog = <T>(work: (session: MysqlSession) => Promise<T>): ResultAsync<T, DatabaseFailure> =>
     withSession(
       async (session) => {
-        await ensureTimeout(session, config.catalogTimeoutMs);
-        return { value: await work(session), retire: false };
+        const reading = (async () => {
+          await ensureTimeout(session, config.catalogTimeoutMs);
+          return work(session);
+        })();
+        // The server times catalog statements too; this bounds a stalled network.
+        return { value: await bounded(session, reading, config.catalogTimeoutMs), retire: false };
       },
       { timeoutMs: config.catalogTimeoutMs },
     );
@@ -121,13 +133,20 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
   ): ResultAsync<Awaited<ReturnType<typeof streamQuery>>['result'], DatabaseFailure> =>
     withSession(
       async (session) => {
-        await ensureTimeout(session, limits.timeoutMs);
-        const outcome = await streamQuery(session, sql, limits, {
-          maxBinaryBytes: config.maxBinaryBytes,
-          signal,
-          graceMs: CLIENT_GUARD_GRACE_MS,
-          kill: (threadId) => killQuery(config, threadId),
-        });
+        await bounded(session, ensureTimeout(session, limits.timeoutMs), limits.timeoutMs);
+        let outcome: Awaited<ReturnType<typeof streamQuery>>;
+        try {
+          outcome = await streamQuery(session, sql, limits, {
+            maxBinaryBytes: config.maxBinaryBytes,
+            signal,
+            graceMs: CLIENT_GUARD_GRACE_MS,
+            kill: (threadId) => killQuery(config, threadId),
+          });
+        } catch (error) {
+          // A failed statement may still have set a variable or taken a lock before failing.
+          if (mayLeaveSessionState(sql)) session.destroy();
+          throw error;
+        }
         if (!outcome.retire && mayLeaveSessionState(sql)) {
           return { value: outcome.result, retire: !(await resetSession(session)) };
         }
@@ -267,6 +286,21 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
   return port;
 }
 
+/**
+ * `work` on `session`, bounded by the client-side guard: a stalled network (no bytes, no reset) must
+ * not hold a request forever. On expiry the session is destroyed and the request answers Timeout.
+ */
+function bounded<T>(session: MysqlSession, work: Promise<T>, timeoutMs: number): Promise<T> {
+  const stalled = Symbol('stalled');
+  return withDeadline(work, timeoutMs + CLIENT_GUARD_GRACE_MS, 'statement', () => stalled).catch(
+    (error: unknown) => {
+      if (error !== stalled) throw error;
+      session.destroy();
+      throw dbFailure('Timeout', { timeoutMs, message: `no answer from the server within ${timeoutMs} ms` });
+    },
+  );
+}
+
 function rowsOf<Row>(session: MysqlSession, query: CatalogQuery<Row>): Promise<Row[]> {
   return plainQuery<Row>(session.conn, query.sql, query.params);
 }
@@ -385,7 +419,7 @@ function planText(raw: unknown): string {
     }
   };
   walk(raw, 0);
-  return lines.length > 0 ? lines.join('\n') : JSON.stringify(raw);
+  return lines.length > 0 ? lines.join('\n') : (JSON.stringify(raw) ?? '');
 }
 
 /** MySQL reports `query_block.cost_info.query_cost`; MariaDB 11+ `query_block.cost`; 10.x none. */

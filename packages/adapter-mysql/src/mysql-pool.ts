@@ -213,8 +213,12 @@ export function createMysqlPool(options: MysqlPoolOptions): MysqlPool {
       if (closing) return closing;
       closed = true;
       for (const waiter of waiters.splice(0)) waiter.settle(undefined, closedFailure());
-      for (const session of [...idle]) takeFromIdle(session);
-      closing = Promise.all([...sessions].map((s) => s.end())).then(() => {
+      const wasIdle = new Set(idle);
+      for (const session of wasIdle) takeFromIdle(session);
+      // Idle connections say goodbye (COM_QUIT); busy ones are cut, which settles their statements.
+      closing = Promise.all(
+        [...sessions].map((s) => (wasIdle.has(s) ? s.end() : Promise.resolve(s.destroy()))),
+      ).then(() => {
         sessions.clear();
       });
       return closing;

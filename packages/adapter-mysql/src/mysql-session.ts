@@ -168,6 +168,15 @@ export async function openSession(
       conn.destroy();
       socket?.destroy();
       onClose(session);
+      // A statement still reading (the adapter is closing) must settle, not wait forever.
+      const running = session.onLost;
+      session.onLost = undefined;
+      running?.(
+        Object.assign(new Error('Connection closed by LegacyBridge while a statement was running.'), {
+          code: 'PROTOCOL_CONNECTION_LOST',
+          fatal: true,
+        }),
+      );
     },
     async end() {
       if (!alive) return;
@@ -196,7 +205,11 @@ export async function openSession(
     ),
   );
   try {
-    await plainQuery(conn, sessionSetupSql(flavour, version, timeoutMs));
+    await withDeadline(
+      plainQuery(conn, sessionSetupSql(flavour, version, timeoutMs)),
+      config.connectTimeoutMs,
+      'session setup',
+    );
   } catch (error) {
     session.destroy();
     throw error;
@@ -255,13 +268,16 @@ function stripLeadingNoise(sql: string): string {
  */
 export async function resetSession(session: MysqlSession): Promise<boolean> {
   try {
-    await new Promise<void>((resolve, reject) =>
-      session.conn.reset((e: unknown) => (e ? reject(e) : resolve())),
-    );
-    await plainQuery(
-      session.conn,
-      sessionSetupSql(session.flavour, session.serverVersion, session.timeoutMs),
-    );
+    const reset = async () => {
+      await new Promise<void>((resolve, reject) =>
+        session.conn.reset((e: unknown) => (e ? reject(e) : resolve())),
+      );
+      await plainQuery(
+        session.conn,
+        sessionSetupSql(session.flavour, session.serverVersion, session.timeoutMs),
+      );
+    };
+    await withDeadline(reset(), RESET_DEADLINE_MS, 'session reset');
     return true;
   } catch {
     return false;
@@ -297,6 +313,10 @@ export function plainQuery<T = unknown>(
     conn.query({ sql, values: [...values] }, (error, rows) => (error ? reject(error) : resolve(rows as T[])));
   });
 }
+
+/** How long a cancel or timeout waits for `KILL QUERY` before answering anyway. */
+const KILL_WAIT_MS = 1_000;
+const RESET_DEADLINE_MS = 5_000;
 
 /** Hooks the streaming reader needs from the adapter. */
 export interface StreamControl {
@@ -366,9 +386,9 @@ export function streamQuery(
     const interrupt = (failure: unknown) => {
       if (done) return;
       finish();
-      // Kill on the server first, so the statement is stopped there before we report it stopped.
-      control
-        .kill(session.threadId)
+      // Kill on the server first, so the statement is stopped there before we report it stopped —
+      // but never wait long for it: when the server is unreachable the caller hears back anyway.
+      withDeadline(control.kill(session.threadId), KILL_WAIT_MS, 'KILL QUERY')
         .catch(() => undefined)
         .finally(() => {
           session.destroy();
@@ -409,13 +429,20 @@ export function streamQuery(
   });
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * `promise`, or a rejection with code ETIMEDOUT after `ms`. The work itself is not stopped: callers
+ * destroy the connection it runs on.
+ */
+export function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+  timeoutError: () => unknown = () =>
+    Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' }),
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' })),
-      ms,
-    );
+    timer = setTimeout(() => reject(timeoutError()), ms);
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -72,4 +72,46 @@ if ('skip' in admin) {
     // Everything works again, listing included.
     expect((await db.listTables()).isOk()).toBe(true);
   }, 30_000);
+
+  it('a silent network (no RST, no bytes) never hangs a query or a catalog read, and recovers', async () => {
+    const port = createMysqlAdapter({
+      url: urlFor(server.pathname.slice(1), { hostPort: `127.0.0.1:${proxy.port}` }),
+      pool: { size: 1, maxOverflow: 0, acquireTimeoutMs: 3_000 },
+      connectTimeoutMs: 1_000,
+      catalogTimeoutMs: 500,
+    });
+    try {
+      expect((await port.executeReadOnly(q('SELECT 1'), LIMITS)).isOk()).toBe(true);
+      proxy.freeze();
+      let started = performance.now();
+      const query = await port.executeReadOnly(q('SELECT 1'), { ...LIMITS, timeoutMs: 500 });
+      // Timeout when the client guard fires; ConnectionFailed when the pre-ping or a reconnect gave up first.
+      expect(['Timeout', 'ConnectionFailed']).toContain(query._unsafeUnwrapErr().kind);
+      expect(performance.now() - started).toBeLessThan(4_000);
+      started = performance.now();
+      expect(['Timeout', 'ConnectionFailed']).toContain((await port.listTables())._unsafeUnwrapErr().kind);
+      expect(performance.now() - started).toBeLessThan(4_000);
+      proxy.thaw();
+      let recovered = false;
+      const thawedAt = performance.now();
+      while (!recovered && performance.now() - thawedAt < 5_000) {
+        recovered = (await port.executeReadOnly(q('SELECT 1'), LIMITS)).isOk();
+      }
+      expect(recovered).toBe(true);
+    } finally {
+      proxy.thaw();
+      await port.close();
+    }
+  }, 30_000);
+
+  it('close() ends a running query with ConnectionFailed instead of leaving it pending', async () => {
+    const port = createMysqlAdapter({ url: urlFor(server.pathname.slice(1)) });
+    const running = port.executeReadOnly(q('SELECT SLEEP(10)'), LIMITS);
+    await new Promise((r) => setTimeout(r, 200));
+    const started = performance.now();
+    await port.close();
+    expect((await running)._unsafeUnwrapErr().kind).toBe('ConnectionFailed');
+    expect(performance.now() - started).toBeLessThan(500);
+    await port.close(); // idempotent
+  });
 }

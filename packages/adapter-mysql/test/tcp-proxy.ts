@@ -10,12 +10,17 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Listens again on the same port. */
   restore(): Promise<void>;
+  /** A silent network: connections stay open but no byte moves either way (new ones hang too). */
+  freeze(): void;
+  /** Lets bytes flow again. */
+  thaw(): void;
   close(): Promise<void>;
 }
 
 /** Starts a proxy to `target` on a free local port. */
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let frozen = false;
   const track = (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -28,6 +33,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       track(upstream);
       client.pipe(upstream);
       upstream.pipe(client);
+      if (frozen) {
+        client.pause();
+        upstream.pause();
+      }
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -57,6 +66,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         await listen(server, port);
         listening = true;
       }
+    },
+    freeze() {
+      frozen = true;
+      for (const s of sockets) s.pause();
+    },
+    thaw() {
+      frozen = false;
+      for (const s of sockets) s.resume();
     },
     close: () => proxy.cut(),
   };
