@@ -1,4 +1,4 @@
-import type { CellValue, DatabasePort } from '@legacybridge/core';
+import type { CellValue, DatabasePort, PoolOptions } from '@legacybridge/core';
 import { createFakeDatabase } from '@legacybridge/core/testing';
 import { okAsync } from 'neverthrow';
 import { DIALECT_EXPECTATIONS, describeAdapterConformance } from '../src/index.js';
@@ -12,7 +12,7 @@ import { fixtureAsFakeTables } from './fake-fixture.js';
 const tables = fixtureAsFakeTables();
 const slowQuery = DIALECT_EXPECTATIONS.sqlite.slowQuery((name) => name);
 
-function buggyAdapter(pool?: Parameters<typeof createFakeDatabase>[0]['pool']): DatabasePort {
+function buggyAdapter(pool?: Partial<PoolOptions>): DatabasePort {
   const inner = createFakeDatabase({
     tables,
     pool,
