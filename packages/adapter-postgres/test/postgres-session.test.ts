@@ -142,6 +142,23 @@ describeWithPostgres('postgres read-only session, timeouts and cancel (real serv
     expect((await adapter.executeReadOnly(q('SELECT 2'), limits()))._unsafeUnwrap().rows).toEqual([[2]]);
   });
 
+  it('close stops running statements on the server and resolves promptly', async () => {
+    const own = createPostgresAdapter({
+      url: db.url,
+      pool: { size: 2, maxOverflow: 0 },
+      cancelGraceMs: 1_000,
+    });
+    const pending = [1, 2].map(() =>
+      own.executeReadOnly(q('SELECT pg_sleep(30)'), limits({ timeoutMs: 60_000 })),
+    );
+    await waitFor(async () => (await runningSleeps()) === 2);
+    const started = performance.now();
+    await own.close();
+    expect(performance.now() - started).toBeLessThan(1_500);
+    for (const r of await Promise.all(pending)) expect(r._unsafeUnwrapErr().kind).toBe('ConnectionFailed');
+    await waitFor(async () => (await runningSleeps()) === 0);
+  });
+
   it('does not start a query whose signal already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
