@@ -243,6 +243,8 @@ const SQLITE_REFUSED: readonly (readonly [string, string])[] = [
   ['EXPLAIN EXPLAIN SELECT 1', 'ReadOnlyViolation'],
   ["EXPLAIN SELECT load_extension('x')", 'ReadOnlyViolation'],
   ['CREATE TEMP TABLE x AS SELECT 1', 'ReadOnlyViolation'],
+  ['WITH x AS (SELECT 1) REPLACE INTO t SELECT * FROM x', 'ReadOnlyViolation'],
+  ['WITH x AS (SELECT 1) INSERT OR REPLACE INTO t SELECT * FROM x', 'ReadOnlyViolation'],
   ['SELECT [unterminated', 'InvalidInput'],
   ['SELECT `unterminated', 'InvalidInput'],
   ['SELECT 1; -- x\nDELETE FROM t', 'ReadOnlyViolation'],
@@ -295,6 +297,12 @@ describe('checkReadOnlySql: refusal reasons an assistant can act on', () => {
   it('says why EXPLAIN of a write is refused', () => {
     expect(reasonOf('EXPLAIN QUERY PLAN DELETE FROM t')).toBe(
       'EXPLAIN is accepted only for a read-only query: DELETE changes data.',
+    );
+  });
+
+  it('refuses a REPLACE behind a WITH clause as a data change, not as SELECT … INTO', () => {
+    expect(reasonOf('WITH x AS (SELECT 1) REPLACE INTO t SELECT * FROM x')).toBe(
+      'REPLACE INTO changes data.',
     );
   });
 

@@ -68,6 +68,8 @@ export const COMMON_REFUSED_SEQUENCES: readonly WordSequence[] = [
   { words: ['FOR', 'SHARE'], effect: 'locks the rows it reads; remove the locking clause' },
   { words: ['FOR', 'KEY', 'SHARE'], effect: 'locks the rows it reads; remove the locking clause' },
   { words: ['LOCK', 'IN', 'SHARE', 'MODE'], effect: 'locks the rows it reads; remove the locking clause' },
+  // SQLite accepts `WITH … REPLACE INTO`, and replace() is too common a function to refuse alone.
+  { words: ['REPLACE', 'INTO'], effect: 'changes data' },
   // SELECT … INTO writes a file, creates a table or assigns variables, depending on the dialect.
   { words: ['INTO', 'OUTFILE'], effect: 'writes a file on the database server' },
   { words: ['INTO', 'DUMPFILE'], effect: 'writes a file on the database server' },
