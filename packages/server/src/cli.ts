@@ -2,7 +2,7 @@ import { createAdapterRegistry } from '@legacybridge/core';
 import { DEFAULT_ADAPTERS } from './adapters.js';
 import { helpText, parseCliArgs } from './cli-args.js';
 import { formatConfigFailures } from './settings.js';
-import { startServer } from './start-server.js';
+import { type RunningServer, startServer } from './start-server.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: 0 done, 1 unexpected failure, 2 bad usage or configuration (nothing was started). */
@@ -24,6 +24,31 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     return 0;
   }
   const { transport, url, host, port } = command.value;
+  // Signal handlers go in before anything starts: a SIGTERM that lands while the server is still
+  // starting must still end in an orderly close, not the default kill.
+  let server: RunningServer | undefined;
+  let pending: string | undefined;
+  let stopping = false;
+  const shutdown = (reason: string) => {
+    if (server === undefined) {
+      pending = reason;
+      return;
+    }
+    if (stopping) {
+      // A second signal while closing means "now"; stdin ending during the close is expected.
+      if (reason.startsWith('SIG')) process.exit(1);
+      return;
+    }
+    stopping = true;
+    server.logger.info('shutting down', { reason });
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
   const started = await startServer({ transport, url, host, port });
   if (started.isErr()) {
     const failure = started.error;
@@ -32,21 +57,15 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
         ? `${formatConfigFailures(failure.failures)}\n`
         : `legacybridge: ${failure.message}\n`,
     );
-    return failure.kind === 'InvalidConfig' ? EXIT_USAGE : 1;
+    const code = failure.kind === 'InvalidConfig' ? EXIT_USAGE : 1;
+    // Nothing runs any more, but our own signal handlers would keep a pending signal from ending us.
+    if (pending !== undefined) process.exit(code);
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    return code;
   }
-  const server = started.value;
-  const shutdown = (reason: string) => {
-    server.logger.info('shutting down', { reason });
-    // A second signal while closing means "now".
-    process.once('SIGINT', () => process.exit(1));
-    process.once('SIGTERM', () => process.exit(1));
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  server = started.value;
+  if (pending !== undefined) shutdown(pending);
   void server.ended.then(() => shutdown('stdin closed'));
   return undefined;
 }
