@@ -23,9 +23,12 @@ const started: number[] = [];
 afterEach(() => {
   for (const pid of started.splice(0)) {
     try {
-      process.kill(pid, 'SIGKILL');
+      // Only a live runner: a reaped pid may already belong to another process.
+      if (running(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('sqlite-runner.cjs')) {
+        process.kill(pid, 'SIGKILL');
+      }
     } catch {
-      // Already gone: the expected case.
+      // Ended meanwhile.
     }
   }
 });
