@@ -245,6 +245,11 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
 
   const catalogQuery = <R>(sql: string, params: unknown[]): ResultAsync<R[], DatabaseFailure> =>
     withLease({ timeoutMs: config.catalogTimeoutMs, userSql: false }, async (lease, guard) => {
+      // The session keeps the last caller's timeout; a shorter one must not cut a large catalog read.
+      if (lease.timeoutMs < config.catalogTimeoutMs) {
+        await guard.wrap(lease.client.query(setStatementTimeoutSql(config.catalogTimeoutMs)));
+        lease.timeoutMs = config.catalogTimeoutMs;
+      }
       const result = await guard.wrap(lease.client.query(sql, params));
       return result.rows as R[];
     });

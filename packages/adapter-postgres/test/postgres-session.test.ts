@@ -115,6 +115,8 @@ describeWithPostgres('postgres read-only session, timeouts and cancel (real serv
     expect(failure).toMatchObject({ kind: 'Timeout', timeoutMs: 500 });
     expect(performance.now() - started).toBeLessThan(2_000);
     await waitFor(async () => (await runningSleeps()) === 0, 1_000);
+    // Catalog reads on that connection get their own, longer timeout, not the last caller's 500 ms.
+    expect((await adapter.listTables())._unsafeUnwrap().map((t) => t.name)).toEqual(['accounts']);
     // The next query with another timeout runs normally on the same pool.
     const ok = (
       await adapter.executeReadOnly(
