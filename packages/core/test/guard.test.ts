@@ -198,6 +198,8 @@ const SQLITE_ALLOWED: readonly (readonly [string, string])[] = [
   ['SELECT 1 /* unclosed-looking -- */ + 1', 'select'],
   ['SELECT 1 /* /* not nested in sqlite */', 'select'],
   ['SELECT 1_000_000', 'select'],
+  // Unicode letters that upper- or lower-case to ASCII are not keywords or known names to SQLite.
+  ["SELECT fts3_to\u212Aenizer('x')", 'select'],
 ];
 
 const SQLITE_REFUSED: readonly (readonly [string, string])[] = [
@@ -243,6 +245,8 @@ const SQLITE_REFUSED: readonly (readonly [string, string])[] = [
   ['EXPLAIN EXPLAIN SELECT 1', 'ReadOnlyViolation'],
   ["EXPLAIN SELECT load_extension('x')", 'ReadOnlyViolation'],
   ['CREATE TEMP TABLE x AS SELECT 1', 'ReadOnlyViolation'],
+  ['\u017Felect 1', 'ReadOnlyViolation'],
+  ['PRAGMA foreign_\u212Aey_list(t)', 'ReadOnlyViolation'],
   ['WITH x AS (SELECT 1) REPLACE INTO t SELECT * FROM x', 'ReadOnlyViolation'],
   ['WITH x AS (SELECT 1) INSERT OR REPLACE INTO t SELECT * FROM x', 'ReadOnlyViolation'],
   ['SELECT [unterminated', 'InvalidInput'],

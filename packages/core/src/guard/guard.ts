@@ -20,7 +20,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import { type DatabaseFailure, dbFailure } from '../errors.js';
 import type { DialectRules, LexMode } from './dialects.js';
-import { type LexFailure, lex, type Token } from './lexer.js';
+import { asciiLowerCase, type LexFailure, lex, type Token } from './lexer.js';
 import type { ReadOnlyStatementKind } from './read-only-query.js';
 import { findSideEffectGroup } from './side-effect-functions.js';
 import {
@@ -302,7 +302,7 @@ function classifyPragma(
   if (nameToken === undefined || !isName(nameToken)) {
     return violation('PRAGMA must be followed by the name of a read-only PRAGMA.');
   }
-  const name = nameToken.value.toLowerCase();
+  const name = asciiLowerCase(nameToken.value);
   const allowed = [...pragmas.bare].join(', ');
   const rest = tokens.slice(i + 1);
   if (rest.length === 0) {

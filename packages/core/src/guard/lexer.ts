@@ -104,6 +104,19 @@ const BACKTICK = 0x60;
 
 const PUNCTUATION = '(),;.';
 
+/**
+ * Upper-cases ASCII letters only. Engines fold keyword case in ASCII alone, and full Unicode
+ * folding would turn identifiers such as `ſelect` (long s) into keywords the engine never sees.
+ */
+export function asciiUpperCase(text: string): string {
+  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+}
+
+/** Lower-cases ASCII letters only; see asciiUpperCase. */
+export function asciiLowerCase(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
 /** ASCII whitespace, as every supported engine's tokenizer defines it. */
 function isAsciiSpace(c: number): boolean {
   return c === SPACE || c === TAB || c === LF || c === VT || c === FF || c === CR;
@@ -261,7 +274,7 @@ export function lex(sql: string, options: LexOptions): Result<readonly Token[], 
       let end = i + 1;
       while (end < n && identPart(sql.charCodeAt(end))) end++;
       const word = sql.slice(i, end);
-      const upper = word.toUpperCase();
+      const upper = asciiUpperCase(word);
       if (end < n && sql.charCodeAt(end) === QUOTE) {
         // String prefixes change how the string that follows is delimited, so they are part of it.
         if (options.escapeStringPrefix && upper === 'E') {

@@ -1,4 +1,5 @@
 import type { Dialect } from '../model.js';
+import { asciiLowerCase } from './lexer.js';
 
 /**
  * Functions with side effects, per dialect, as data. A call is refused when any part of its
@@ -167,7 +168,7 @@ export function findSideEffectGroup(
   groups: readonly FunctionDenyGroup[],
   name: string,
 ): FunctionDenyGroup | undefined {
-  const lower = name.toLowerCase();
+  const lower = asciiLowerCase(name);
   return groups.find(
     (group) =>
       !group.except?.includes(lower) &&
