@@ -105,13 +105,16 @@ const POSTGRES: readonly FunctionDenyGroup[] = [
     effect: 'runs SQL text the guard cannot inspect',
     names: ['query_to_xml', 'query_to_xmlschema', 'query_to_xml_and_xmlschema', 'ts_stat', 'ts_rewrite'],
   },
+  // Notifications reach other sessions' listeners: an effect outside this query.
   { effect: 'sends a notification to other sessions', names: ['pg_notify'] },
 ];
 
 const MYSQL: readonly FunctionDenyGroup[] = [
+  // Deliberate delays hold a pooled connection (and are the classic blind-injection probe).
   { effect: 'pauses the session or burns CPU on purpose', names: ['sleep', 'benchmark'] },
   // User-level locks outlive the query on a pooled connection.
   { effect: 'takes or releases named locks', names: ['get_lock', 'release_lock', 'release_all_locks'] },
+  // Server files: FILE privilege turns a SELECT into a file reader.
   { effect: 'reads files on the database server', names: ['load_file'] },
   // These block until replication catches up: an unbounded wait on a pooled connection.
   {
@@ -135,6 +138,7 @@ const MSSQL: readonly FunctionDenyGroup[] = [
     effect: 'reads from another server or from files',
     names: ['openrowset', 'opendatasource', 'openquery'],
   },
+  // Server files read through trace and audit readers.
   {
     effect: 'reads files on the database server',
     names: ['fn_xe_file_target_read_file', 'fn_get_audit_file', 'fn_trace_gettable'],
@@ -149,6 +153,7 @@ const ORACLE: readonly FunctionDenyGroup[] = [
     // Read-only helpers common in reporting SQL: LOB readers and random numbers.
     except: ['dbms_lob', 'dbms_random'],
   },
+  // URI types fetch URLs from the server: network access from inside a SELECT.
   { effect: 'makes network requests from the database server', names: ['httpuritype'] },
   // Sequences are not rolled back.
   { effect: 'advances a sequence', names: ['nextval'] },
