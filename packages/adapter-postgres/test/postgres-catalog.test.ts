@@ -43,14 +43,14 @@ describeWithPostgres(
     it('answers listTables, listColumns and describeTable with one query each', async () => {
       const spy = vi.spyOn(pg.Client.prototype, 'query');
       const listed = await adapter.listTables();
-    if (listed.isErr()) throw new Error(JSON.stringify(listed.error));
-    const tables = listed.value;
+      if (listed.isErr()) throw new Error(JSON.stringify(listed.error));
+      const tables = listed.value;
       expect(tables).toHaveLength(TABLES);
       expect(spy).toHaveBeenCalledTimes(1);
 
       const listedColumns = await adapter.listColumns();
-    if (listedColumns.isErr()) throw new Error(JSON.stringify(listedColumns.error));
-    const columns = listedColumns.value;
+      if (listedColumns.isErr()) throw new Error(JSON.stringify(listedColumns.error));
+      const columns = listedColumns.value;
       expect(columns).toHaveLength(TABLES * 15);
       expect(spy).toHaveBeenCalledTimes(2);
 
