@@ -20,27 +20,12 @@
 import { err, ok, type Result } from 'neverthrow';
 import { type DatabaseFailure, dbFailure } from '../errors.js';
 import type { DialectRules, LexMode } from './dialects.js';
-import { asciiLowerCase, type LexFailure, lex, type Token } from './lexer.js';
+import { classify } from './heads.js';
+import { type LexFailure, lex, type Token } from './lexer.js';
 import type { ReadOnlyStatementKind } from './read-only-query.js';
+import { at, isPunct, isWord, type Refusal, violation } from './refusal.js';
 import { findSideEffectGroup } from './side-effect-functions.js';
-import {
-  COMMON_REFUSED_HEADS,
-  COMMON_REFUSED_SEQUENCES,
-  DATA_CHANGE_ANYWHERE,
-  type KeywordGroup,
-  type WordSequence,
-} from './statement-rules.js';
-
-interface Refusal {
-  readonly kind: 'ReadOnlyViolation' | 'InvalidInput';
-  readonly reason: string;
-}
-
-const QUERY_HEADS: Readonly<Record<string, ReadOnlyStatementKind>> = {
-  SELECT: 'select',
-  WITH: 'with',
-  VALUES: 'values',
-};
+import { COMMON_REFUSED_SEQUENCES, DATA_CHANGE_ANYWHERE, type WordSequence } from './statement-rules.js';
 
 /**
  * Checks that `sql` is exactly one read-only statement under every reading in `rules.lexModes`.
@@ -98,10 +83,6 @@ function withMode(refusal: Refusal, mode: LexMode | undefined): Refusal {
   };
 }
 
-function at(position: number): string {
-  return `character ${position + 1}`;
-}
-
 function lexRefusal(failure: LexFailure, mode: LexMode | undefined): Refusal {
   switch (failure.kind) {
     case 'unterminated': {
@@ -128,14 +109,6 @@ function lexRefusal(failure: LexFailure, mode: LexMode | undefined): Refusal {
   }
 }
 
-function isPunct(token: Token | undefined, text: string): boolean {
-  return token !== undefined && token.kind === 'punctuation' && token.text === text;
-}
-
-function isWord(token: Token | undefined, value?: string): token is Token {
-  return token !== undefined && token.kind === 'word' && (value === undefined || token.value === value);
-}
-
 /** One statement, at most followed by semicolons, then the rules for its head and its body. */
 function analyse(tokens: readonly Token[], rules: DialectRules): Result<ReadOnlyStatementKind, Refusal> {
   let end = tokens.length;
@@ -152,186 +125,6 @@ function analyse(tokens: readonly Token[], rules: DialectRules): Result<ReadOnly
   }
   const statement = tokens.slice(0, end);
   return classify(statement, 0, rules, false).andThen((kind) => scanBody(statement, rules).map(() => kind));
-}
-
-function refusedHeadGroup(word: string, rules: DialectRules): KeywordGroup | undefined {
-  return (
-    rules.refusedHeads.find((group) => group.keywords.includes(word)) ??
-    COMMON_REFUSED_HEADS.find((group) => group.keywords.includes(word))
-  );
-}
-
-function acceptedHeads(rules: DialectRules): string {
-  const heads = ['SELECT', 'WITH … SELECT', 'VALUES'];
-  if (rules.explain) heads.push('EXPLAIN');
-  heads.push(...Object.keys(rules.extraHeads));
-  if (rules.pragmas) heads.push('read-only PRAGMA');
-  return `${heads.slice(0, -1).join(', ')} or ${heads.at(-1)}`;
-}
-
-/** Record lookup that ignores inherited keys: SQL words must never reach Object.prototype. */
-function own<V>(record: Readonly<Record<string, V>>, key: string): V | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-function violation(reason: string): Result<never, Refusal> {
-  return err({ kind: 'ReadOnlyViolation', reason });
-}
-
-/**
- * What kind of statement starts at `start`: an allow-list, so an unknown head is refused. `nested`
- * is set for the statement after EXPLAIN or DESCRIBE, which must be a query.
- */
-function classify(
-  tokens: readonly Token[],
-  start: number,
-  rules: DialectRules,
-  nested: boolean,
-): Result<ReadOnlyStatementKind, Refusal> {
-  let i = start;
-  while (isPunct(tokens[i], '(')) i++;
-  const parenthesised = i > start;
-  const head = tokens[i];
-  if (head === undefined) {
-    return violation(`the statement has no SELECT; send one ${acceptedHeads(rules)} statement.`);
-  }
-  if (head.kind !== 'word') {
-    return violation(
-      `a statement must start with ${acceptedHeads(rules)}, not ${head.text.slice(0, 40)} (${at(head.position)}).`,
-    );
-  }
-  const word = head.value;
-  const query = own(QUERY_HEADS, word) ?? (word === 'TABLE' ? own(rules.extraHeads, word) : undefined);
-  if (query) return ok(query);
-  const refused = refusedHeadGroup(word, rules);
-  if (refused) return violation(`${word} ${refused.effect}.`);
-  if (nested) return violation(`${word} is not a query (SELECT, WITH … SELECT or VALUES).`);
-  if (!parenthesised) {
-    if (word === 'EXPLAIN' && rules.explain) return classifyExplain(tokens, i + 1, rules);
-    if (word === 'PRAGMA' && rules.pragmas) return classifyPragma(tokens, i + 1, rules.pragmas);
-    const extra = own(rules.extraHeads, word);
-    if (extra === 'describe') return classifyDescribe(tokens, i + 1, rules);
-    if (extra) return ok(extra);
-  }
-  return violation(
-    `${word} is not a statement LegacyBridge accepts; send one ${acceptedHeads(rules)} statement.`,
-  );
-}
-
-function classifyExplain(
-  tokens: readonly Token[],
-  start: number,
-  rules: DialectRules,
-): Result<ReadOnlyStatementKind, Refusal> {
-  const syntax = rules.explain!;
-  const seen = new Set<string>();
-  let i = start;
-  for (;;) {
-    const token = tokens[i];
-    if (syntax.optionList && isPunct(token, '(') && isWord(tokens[i + 1]) && !isQueryHead(tokens[i + 1])) {
-      i = afterClosingParen(tokens, i);
-      continue;
-    }
-    if (isWord(token) && syntax.modifiers.includes(token.value) && !seen.has(token.value)) {
-      seen.add(token.value);
-      i++;
-      continue;
-    }
-    if (syntax.formatAssignment && isWord(token, 'FORMAT') && tokens[i + 1]?.text === '=') {
-      i += 3;
-      continue;
-    }
-    break;
-  }
-  return classify(tokens, i, rules, true)
-    .map((): ReadOnlyStatementKind => 'explain')
-    .mapErr((refusal) => ({
-      ...refusal,
-      reason: `EXPLAIN is accepted only for a read-only query: ${refusal.reason}`,
-    }));
-}
-
-function isQueryHead(token: Token | undefined): boolean {
-  return isWord(token) && (own(QUERY_HEADS, token.value) !== undefined || token.value === 'TABLE');
-}
-
-/** Index after the `)` matching the `(` at `open`, or the end when it never closes (the engine then reports it). */
-function afterClosingParen(tokens: readonly Token[], open: number): number {
-  let depth = 0;
-  for (let i = open; i < tokens.length; i++) {
-    if (isPunct(tokens[i], '(')) depth++;
-    else if (isPunct(tokens[i], ')') && --depth === 0) return i + 1;
-  }
-  return tokens.length;
-}
-
-/** MySQL `DESCRIBE t [column]` describes a table; `DESCRIBE SELECT …` explains a query. */
-function classifyDescribe(
-  tokens: readonly Token[],
-  start: number,
-  rules: DialectRules,
-): Result<ReadOnlyStatementKind, Refusal> {
-  if (isQueryHead(tokens[start]) || isPunct(tokens[start], '(')) {
-    return classify(tokens, start, rules, true).map((): ReadOnlyStatementKind => 'explain');
-  }
-  const rest = tokens.slice(start);
-  const namesOnly =
-    rest.length > 0 &&
-    rest.every(
-      (token) =>
-        (token.kind === 'word' && !refusedHeadGroup(token.value, rules)) ||
-        token.kind === 'quoted' ||
-        token.kind === 'string' ||
-        isPunct(token, '.'),
-    );
-  return namesOnly
-    ? ok('describe')
-    : violation('DESCRIBE takes a table name (and optionally a column) or a SELECT.');
-}
-
-function classifyPragma(
-  tokens: readonly Token[],
-  start: number,
-  pragmas: NonNullable<DialectRules['pragmas']>,
-): Result<ReadOnlyStatementKind, Refusal> {
-  const isName = (token: Token | undefined): boolean =>
-    token !== undefined && (token.kind === 'word' || token.kind === 'quoted');
-  let i = start;
-  if (isName(tokens[i]) && isPunct(tokens[i + 1], '.')) i += 2; // schema-qualified: PRAGMA main.table_info(t)
-  const nameToken = tokens[i];
-  if (nameToken === undefined || !isName(nameToken)) {
-    return violation('PRAGMA must be followed by the name of a read-only PRAGMA.');
-  }
-  const name = asciiLowerCase(nameToken.value);
-  const allowed = [...pragmas.bare].join(', ');
-  const rest = tokens.slice(i + 1);
-  if (rest.length === 0) {
-    return pragmas.bare.has(name)
-      ? ok('pragma')
-      : violation(`PRAGMA ${name} is not on the read-only PRAGMA allow-list (${allowed}).`);
-  }
-  if (rest[0]?.text === '=') {
-    return violation(
-      `PRAGMA ${name} = … changes a setting; only reading PRAGMAs are accepted, such as PRAGMA table_info(t).`,
-    );
-  }
-  if (isPunct(rest[0], '(') && pragmas.withArgument.has(name)) {
-    const argument = rest[1];
-    const oneName =
-      rest.length === 3 &&
-      argument !== undefined &&
-      (isName(argument) || argument.kind === 'string') &&
-      isPunct(rest[2], ')');
-    return oneName ? ok('pragma') : violation(`PRAGMA ${name}(…) takes exactly one table or index name.`);
-  }
-  if (isPunct(rest[0], '(')) {
-    return pragmas.bare.has(name)
-      ? violation(
-          `PRAGMA ${name}(…) with an argument changes a setting; send PRAGMA ${name} alone to read it.`,
-        )
-      : violation(`PRAGMA ${name} is not on the read-only PRAGMA allow-list (${allowed}).`);
-  }
-  return violation(`unexpected text after PRAGMA ${name}.`);
 }
 
 /** Refused sequences, longest first so `INTO OUTFILE` wins over `INTO`. */
