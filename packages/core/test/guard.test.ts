@@ -324,6 +324,13 @@ describe('checkReadOnlySql: refusal reasons an assistant can act on', () => {
     );
   });
 
+  it('says what a wrong first token is without repeating literal values', () => {
+    expect(reasonOf("'secret' SELECT 1")).toBe(
+      'a statement must start with SELECT, WITH … SELECT, VALUES, EXPLAIN or read-only PRAGMA, not a string literal (character 1).',
+    );
+    expect(reasonOf('* FROM t')).toMatch(/, not "\*" \(character 1\)\.$/);
+  });
+
   it('locates an unterminated string and invisible characters', () => {
     expect(reasonOf("SELECT 'abc")).toBe('the string literal starting at character 8 is never closed.');
     expect(reasonOf('SELECT 1 /* x')).toBe('the block comment starting at character 10 is never closed.');

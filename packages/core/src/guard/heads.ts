@@ -31,6 +31,25 @@ function acceptedHeads(rules: DialectRules): string {
   return `${heads.slice(0, -1).join(', ')} or ${heads.at(-1)}`;
 }
 
+/**
+ * Names what a token is without quoting literal values: refusal reasons reach logs, which must
+ * not carry the data a query was filtering on.
+ */
+function describeToken(token: Token): string {
+  switch (token.kind) {
+    case 'string':
+      return 'a string literal';
+    case 'number':
+      return 'a number';
+    case 'quoted':
+      return 'a quoted name';
+    case 'parameter':
+      return 'a parameter';
+    default:
+      return `"${token.text}"`;
+  }
+}
+
 /** Record lookup that ignores inherited keys: SQL words must never reach Object.prototype. */
 function own<V>(record: Readonly<Record<string, V>>, key: string): V | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
@@ -56,7 +75,7 @@ export function classify(
   }
   if (head.kind !== 'word') {
     return violation(
-      `a statement must start with ${acceptedHeads(rules)}, not ${head.text.slice(0, 40)} (${at(head.position)}).`,
+      `a statement must start with ${acceptedHeads(rules)}, not ${describeToken(head)} (${at(head.position)}).`,
     );
   }
   const word = head.value;
