@@ -23,6 +23,7 @@ import {
 import { errAsync, okAsync, type Result, ResultAsync } from 'neverthrow';
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
+import type { DescribeForeignKey, DescribeRow, TableRow } from './postgres-catalog-sql.js';
 import * as catalog from './postgres-catalog-sql.js';
 import {
   type PostgresAdapterConfig,
@@ -243,14 +244,14 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
     return ResultAsync.fromPromise(run(), (error) => convert(error, { timeoutMs: options.timeoutMs }));
   };
 
-  const catalogQuery = <R>(sql: string, params: unknown[]): ResultAsync<R[], DatabaseFailure> =>
+  const catalogQuery = <R>(query: catalog.CatalogQuery<R>): ResultAsync<R[], DatabaseFailure> =>
     withLease({ timeoutMs: config.catalogTimeoutMs, userSql: false }, async (lease, guard) => {
       // The session keeps the last caller's timeout; a shorter one must not cut a large catalog read.
       if (lease.timeoutMs < config.catalogTimeoutMs) {
         await guard.wrap(lease.client.query(setStatementTimeoutSql(config.catalogTimeoutMs)));
         lease.timeoutMs = config.catalogTimeoutMs;
       }
-      const result = await guard.wrap(lease.client.query(sql, params));
+      const result = await guard.wrap(lease.client.query(query.text, query.values));
       return result.rows as R[];
     });
 
@@ -273,10 +274,10 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
     },
 
     serverInfo() {
-      return catalogQuery<{ version: string; user: string; database: string }>(
-        catalog.SERVER_INFO_SQL,
-        [],
-      ).map(
+      return catalogQuery<{ version: string; user: string; database: string }>({
+        text: catalog.SERVER_INFO_SQL,
+        values: [],
+      }).map(
         (rows): ServerInfo => ({
           dialect: 'postgres',
           version: rows[0]?.version ?? 'unknown',
@@ -287,13 +288,11 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
     },
 
     listTables(filter?: TableFilter) {
-      return catalogQuery<TableRow>(catalog.LIST_TABLES_SQL, [filter?.schema ?? null]).map((rows) =>
-        rows.map(toTableInfo),
-      );
+      return catalogQuery(catalog.listTablesQuery(filter?.schema)).map((rows) => rows.map(toTableInfo));
     },
 
     listColumns(filter?: TableFilter) {
-      return catalogQuery<ColumnRow>(catalog.LIST_COLUMNS_SQL, [filter?.schema ?? null]).map((rows) =>
+      return catalogQuery(catalog.listColumnsQuery(filter?.schema)).map((rows) =>
         rows.map(
           (r): ColumnSummary => ({
             table: { schema: r.schema, name: r.table },
@@ -307,22 +306,20 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
     },
 
     describeTable(ref: TableRef) {
-      return catalogQuery<DescribeRow>(catalog.DESCRIBE_TABLE_SQL, [ref.schema ?? null, ref.name]).andThen(
-        (rows) => {
-          const row = rows[0];
-          if (row === undefined) {
-            const display = ref.schema !== undefined ? `${ref.schema}.${ref.name}` : ref.name;
-            return errAsync(
-              dbFailure('ObjectNotFound', {
-                objectType: 'table',
-                name: display,
-                message: `table ${display} not found`,
-              }),
-            );
-          }
-          return okAsync(toTableDetail(row));
-        },
-      );
+      return catalogQuery(catalog.describeTableQuery(ref.schema, ref.name)).andThen((rows) => {
+        const row = rows[0];
+        if (row === undefined) {
+          const display = ref.schema !== undefined ? `${ref.schema}.${ref.name}` : ref.name;
+          return errAsync(
+            dbFailure('ObjectNotFound', {
+              objectType: 'table',
+              name: display,
+              message: `table ${display} not found`,
+            }),
+          );
+        }
+        return okAsync(toTableDetail(row));
+      });
     },
 
     executeReadOnly(query: ReadOnlyQuery, limits: QueryLimits, signal?: AbortSignal) {
@@ -516,55 +513,6 @@ interface TypeRow {
   typtype: string;
   typcategory: string;
   element_oid: string;
-}
-
-interface TableRow {
-  schema: string;
-  name: string;
-  kind: string;
-  row_estimate: number | null;
-  comment: string | null;
-}
-
-interface ColumnRow {
-  schema: string;
-  table: string;
-  name: string;
-  native_type: string;
-  typname: string;
-  typtype: string;
-  typcategory: string;
-  comment: string | null;
-}
-
-interface DescribeColumn {
-  name: string;
-  ordinal: number;
-  nativeType: string;
-  typname: string;
-  typtype: string;
-  typcategory: string;
-  notNull: boolean;
-  default: string | null;
-  comment: string | null;
-}
-
-interface DescribeForeignKey {
-  name: string;
-  schema: string;
-  table: string;
-  columns: string[];
-  refSchema: string;
-  refTable: string;
-  refColumns: string[];
-}
-
-interface DescribeRow extends TableRow {
-  columns: DescribeColumn[];
-  primary_key: string[];
-  foreign_keys: DescribeForeignKey[];
-  referenced_by: DescribeForeignKey[];
-  indexes: { name: string; unique: boolean; primary: boolean; columns: string[] }[];
 }
 
 const KINDS: Record<string, TableKind> = {

@@ -1,3 +1,6 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+
 /**
  * Catalog queries, one per question and never one per table: listing 5,000 tables or describing one
  * table costs the same single round trip. They read pg_catalog, not information_schema: its views
@@ -5,11 +8,31 @@
  * Measured on 5,000 tables × 15 columns (PostgreSQL 15, loopback, p50): listTables 47 ms for the
  * raw query's 50 ms, describeTable 12 ms for 17 ms (the adapter adds nothing measurable).
  *
- * drizzle-orm is deliberately not used here: its `sql` template would wrap these same strings and
- * need a second session object beside the pooled pg client that carries our read-only session and
- * timeouts, and none of these queries touches a table drizzle could model (pg_catalog). Typing is
- * done where the rows are read (postgres-adapter.ts), against the column lists below.
+ * Where drizzle-orm is used, and why: the three typed catalog queries (listTables, listColumns,
+ * describeTable) are built with its `sql` template. It binds the caller's schema and table names as
+ * parameters, composes the optional schema filter into the one statement (so the planner sees a plain
+ * `nspname = $1`, not `$1 IS NULL OR …`), and carries the row type with the query. Each stays a
+ * single statement run on the pooled pg client, inside our read-only session. drizzle's query builder
+ * is not used: pg_catalog is not a schema it models, and these are fixed reads.
  */
+
+/** A catalog statement with its bound parameters and the shape of the rows it returns. */
+export interface CatalogQuery<Row> {
+  readonly text: string;
+  readonly values: unknown[];
+  /** Type-level only: the row shape. */
+  readonly row?: Row;
+}
+
+const dialect = new PgDialect();
+
+function build<Row>(query: SQL<Row>): CatalogQuery<Row> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return { text, values: params };
+}
+
+const inSchema = (schema: string | undefined) =>
+  schema === undefined ? sql`` : sql`AND n.nspname = ${schema}`;
 
 // Schemas that are PostgreSQL's own, never the user's.
 const USER_SCHEMA = `n.nspname NOT IN ('pg_catalog', 'information_schema')
@@ -24,12 +47,19 @@ const READABLE_RELATION = `c.relkind IN ('r', 'p', 'v', 'm', 'f')
     AND pg_catalog.has_schema_privilege(n.oid, 'USAGE')
     AND pg_catalog.has_any_column_privilege(c.oid, 'SELECT')`;
 
-/**
- * Every readable table and view. `$1`: schema name or null for all. `reltuples` is the planner's
- * estimate (-1 when never analysed, then no estimate).
- * Columns: schema, name, kind (relkind), row_estimate (float8 | null), comment.
- */
-export const LIST_TABLES_SQL = `
+/** A row of `listTablesQuery`. `row_estimate` is the planner's `reltuples` (null: never analysed, or a view). */
+export interface TableRow {
+  schema: string;
+  name: string;
+  /** pg_class.relkind: r, p, v, m or f. */
+  kind: string;
+  row_estimate: number | null;
+  comment: string | null;
+}
+
+/** Every readable table and view, in one schema or all user schemas. */
+export function listTablesQuery(schema?: string): CatalogQuery<TableRow> {
+  return build<TableRow>(sql`
 SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
        CASE WHEN c.relkind <> 'v' AND c.reltuples >= 0 THEN c.reltuples::float8 END AS row_estimate,
        d.description AS comment
@@ -37,15 +67,26 @@ SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_catalog.pg_description d
     ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
- WHERE ${READABLE_RELATION}
-   AND ($1::text IS NULL OR n.nspname = $1::text)
- ORDER BY n.nspname, c.relname`;
+ WHERE ${sql.raw(READABLE_RELATION)}
+   ${inSchema(schema)}
+ ORDER BY n.nspname, c.relname`);
+}
 
-/**
- * Every column of every readable table, for schema search. `$1`: schema name or null for all.
- * Columns: schema, table, name, native_type, typname, typtype, typcategory, comment.
- */
-export const LIST_COLUMNS_SQL = `
+/** A row of `listColumnsQuery`: the column and its domain-resolved base type. */
+export interface ColumnRow {
+  schema: string;
+  table: string;
+  name: string;
+  native_type: string;
+  typname: string;
+  typtype: string;
+  typcategory: string;
+  comment: string | null;
+}
+
+/** Every column of every readable table, for schema search, in one schema or all. */
+export function listColumnsQuery(schema?: string): CatalogQuery<ColumnRow> {
+  return build<ColumnRow>(sql`
 SELECT n.nspname AS schema, c.relname AS table, a.attname AS name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS native_type,
        bt.typname::text AS typname, bt.typtype::text AS typtype,
@@ -59,9 +100,10 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS name,
   LEFT JOIN pg_catalog.pg_description d
     ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
  WHERE a.attnum > 0 AND NOT a.attisdropped
-   AND ${READABLE_RELATION}
-   AND ($1::text IS NULL OR n.nspname = $1::text)
- ORDER BY n.nspname, c.relname, a.attnum`;
+   AND ${sql.raw(READABLE_RELATION)}
+   ${inSchema(schema)}
+ ORDER BY n.nspname, c.relname, a.attnum`);
+}
 
 // Column names of a constraint's key, in key order. `$keys`: conkey or confkey; `$rel`: its relation.
 const keyColumns = (keys: string, rel: string) => `(
@@ -84,22 +126,54 @@ const foreignKeys = (where: string) => `(
       JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
      WHERE con.contype = 'f' AND con.conparentid = 0 AND ${where})`;
 
+/** A column of a `describeTableQuery` row. */
+export interface DescribeColumn {
+  name: string;
+  ordinal: number;
+  nativeType: string;
+  typname: string;
+  typtype: string;
+  typcategory: string;
+  notNull: boolean;
+  default: string | null;
+  comment: string | null;
+}
+
+/** A foreign key of a `describeTableQuery` row (either direction). */
+export interface DescribeForeignKey {
+  name: string;
+  schema: string;
+  table: string;
+  columns: string[];
+  refSchema: string;
+  refTable: string;
+  refColumns: string[];
+}
+
+/** The one row of `describeTableQuery`: the table, then JSON arrays of its parts. */
+export interface DescribeRow extends TableRow {
+  columns: DescribeColumn[];
+  primary_key: string[];
+  foreign_keys: DescribeForeignKey[];
+  referenced_by: DescribeForeignKey[];
+  indexes: { name: string; unique: boolean; primary: boolean; columns: string[] }[];
+}
+
 /**
  * One table's detail in a single round trip: the table row, then columns, primary key, foreign keys
- * (both directions) and indexes as JSON arrays. `$1`: schema or null (then the first match along
- * search_path, else in any schema); `$2`: table name, exact. No row when the table does not exist.
- * Columns: schema, name, kind, row_estimate, comment, columns, primary_key, foreign_keys,
- * referenced_by, indexes.
+ * (both directions) and indexes as JSON arrays. Without `schema`, the first match along search_path,
+ * else in any user schema. No row when the table does not exist.
  */
-export const DESCRIBE_TABLE_SQL = `
+export function describeTableQuery(schema: string | undefined, name: string): CatalogQuery<DescribeRow> {
+  return build<DescribeRow>(sql`
 WITH t AS (
   SELECT c.oid, n.nspname, c.relname, c.relkind, c.reltuples
     FROM pg_catalog.pg_class c
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE c.relname = $2::text
+   WHERE c.relname = ${name}
      AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-     AND ${USER_SCHEMA}
-     AND ($1::text IS NULL OR n.nspname = $1::text)
+     AND ${sql.raw(USER_SCHEMA)}
+     ${inSchema(schema)}
    ORDER BY pg_catalog.pg_table_is_visible(c.oid) DESC,
             pg_catalog.array_position(pg_catalog.current_schemas(false), n.nspname::text) NULLS LAST,
             n.nspname
@@ -129,11 +203,11 @@ SELECT t.nspname AS schema, t.relname AS name, t.relkind::text AS kind,
           JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN ty.typtype = 'd' THEN ty.typbasetype ELSE ty.oid END
           LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
        ) AS columns,
-       (SELECT COALESCE(${keyColumns('con.conkey', 'con.conrelid')}, '[]'::json)
+       (SELECT COALESCE(${sql.raw(keyColumns('con.conkey', 'con.conrelid'))}, '[]'::json)
           FROM pg_catalog.pg_constraint con
          WHERE con.conrelid = t.oid AND con.contype = 'p') AS primary_key,
-       ${foreignKeys('con.conrelid = t.oid')} AS foreign_keys,
-       ${foreignKeys('con.confrelid = t.oid')} AS referenced_by,
+       ${sql.raw(foreignKeys('con.conrelid = t.oid'))} AS foreign_keys,
+       ${sql.raw(foreignKeys('con.confrelid = t.oid'))} AS referenced_by,
        (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
                  'name', ic.relname,
                  'unique', i.indisunique,
@@ -144,7 +218,8 @@ SELECT t.nspname AS schema, t.relname AS name, t.relkind::text AS kind,
           FROM pg_catalog.pg_index i
           JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
          WHERE i.indrelid = t.oid) AS indexes
-  FROM t`;
+  FROM t`);
+}
 
 /**
  * Names and kinds of types outside the built-in table (enums, extension types, ranges, their
@@ -167,7 +242,7 @@ SELECT pg_catalog.current_setting('server_version') AS version,
        current_user AS user, pg_catalog.current_database() AS database`;
 
 /** The plan of `sql` as JSON, without running it. */
-export function explainSql(sql: string): string {
+export function explainSql(statement: string): string {
   // A newline, not a space: a statement that opens with a `--` comment must not swallow the prefix.
-  return `EXPLAIN (FORMAT JSON)\n${sql}`;
+  return `EXPLAIN (FORMAT JSON)\n${statement}`;
 }
