@@ -149,6 +149,44 @@ describe('legacybridge CLI: concurrent first starts', () => {
   });
 });
 
+describe('legacybridge CLI: stdout is the MCP channel only', () => {
+  it('every stdout line is a JSON-RPC message, even with debug logging and a tool call', async () => {
+    const child = spawn(process.execPath, [CLI_PATH], {
+      env: { ...sandbox.env, LOG_LEVEL: 'debug' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const send = (message: unknown) => child.stdin.write(`${JSON.stringify(message)}\n`);
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
+    await waitFor(() => stdout.includes('"id":1'), 10_000);
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_tables', arguments: {} } });
+    await waitFor(() => stdout.includes('"id":2'), 10_000);
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    const lines = stdout.split('\n').filter((l) => l !== '');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    expect(stdout).toContain('CUSTMST');
+    // The logs went to stderr instead.
+    expect(stderr).toMatch(/DEBUG/);
+    expect(stderr).toMatch(/starting/);
+  });
+});
+
 describe('legacybridge CLI: shutdown', () => {
   it('SIGTERM closes a stdio server with exit 0 and logs it', async () => {
     const child = spawn(process.execPath, [CLI_PATH], { env: sandbox.env, stdio: ['pipe', 'pipe', 'pipe'] });

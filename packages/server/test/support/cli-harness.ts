@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +15,21 @@ export const CLI_PATH = fileURLToPath(new URL('../../dist/cli.js', import.meta.u
 /** Throws a message saying how to build when dist/cli.js is missing, instead of an obscure spawn error. */
 export function requireBuiltCli(): void {
   if (!existsSync(CLI_PATH)) {
-    throw new Error(
-      `${CLI_PATH} is missing: build first with\n  npm_config_nodedir=/usr npx --yes pnpm@12.4.2 -r --filter-prod "@legacybridge/server..." run build`,
-    );
+    throw new Error(`${CLI_PATH} is missing: build first with\n  ${BUILD_COMMAND}`);
+  }
+  // Testing a stale build would pass or fail for code that no longer exists.
+  const built = statSync(CLI_PATH).mtimeMs;
+  const srcDir = fileURLToPath(new URL('../../src', import.meta.url));
+  const newer = readdirSync(srcDir, { recursive: true, encoding: 'utf8' }).find(
+    (file) => file.endsWith('.ts') && statSync(join(srcDir, file)).mtimeMs > built,
+  );
+  if (newer !== undefined) {
+    throw new Error(`${CLI_PATH} is older than src/${newer}: rebuild with\n  ${BUILD_COMMAND}`);
   }
 }
+
+const BUILD_COMMAND =
+  'npm_config_nodedir=/usr npx --yes pnpm@12.4.2 -r --filter-prod "@legacybridge/server..." run build';
 
 /** A private HOME and cache directory, so no test touches the real user cache. */
 export interface Sandbox {
