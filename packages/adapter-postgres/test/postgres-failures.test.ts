@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import type { DatabaseFailure, DatabasePort, QueryLimits } from '@legacybridge/core';
 import { toPublicMessage } from '@legacybridge/core';
 import { unsafeAssumeReadOnly } from '@legacybridge/core/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresAdapter } from '../src/index.js';
 import {
   createTestDatabase,
@@ -161,5 +161,91 @@ describeWithPostgres('postgres failures end to end (real server)', unavailable, 
     expect((await adapter.executeReadOnly(q('SELECT 1'), limits))._unsafeUnwrapErr().kind).toBe(
       'ConnectionFailed',
     );
+  });
+});
+
+/**
+ * A stand-in server that speaks just enough of the PostgreSQL protocol to reject a password: it asks
+ * for a cleartext password, then answers FATAL 28P01 — the wrong-password path end to end through pg,
+ * which the local trust-auth server cannot produce.
+ */
+async function startPasswordRejectingServer(received: string[]) {
+  const server = createServer((socket: Socket) => {
+    let stage = 0;
+    socket.on('data', (chunk) => {
+      if (stage === 0) {
+        stage = 1;
+        const ask = Buffer.alloc(9);
+        ask.write('R', 0);
+        ask.writeInt32BE(8, 1);
+        ask.writeInt32BE(3, 5); // AuthenticationCleartextPassword
+        socket.write(ask);
+        return;
+      }
+      received.push(chunk.subarray(5).toString('utf8').replace(/\0$/, ''));
+      const fields = Buffer.from(
+        'SFATAL\0VFATAL\0C28P01\0Mpassword authentication failed for user "app"\0\0',
+        'utf8',
+      );
+      const header = Buffer.alloc(5);
+      header.write('E', 0);
+      header.writeInt32BE(fields.length + 4, 1);
+      socket.end(Buffer.concat([header, fields]));
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+describe('postgres wrong password (protocol-level stand-in server)', () => {
+  it('is AuthenticationFailed (28P01) and the password appears in no text', async () => {
+    const received: string[] = [];
+    const { server, port } = await startPasswordRejectingServer(received);
+    const adapter = createPostgresAdapter({ url: `postgres://app:${PASSWORD}@127.0.0.1:${port}/db` });
+    try {
+      const failure = (await adapter.ping())._unsafeUnwrapErr();
+      expect(failure).toMatchObject({ kind: 'AuthenticationFailed', originalCode: '28P01' });
+      expectNoSecret(failure);
+      expect(received).toEqual([PASSWORD]); // the driver really sent it: the check above is meaningful
+    } finally {
+      await adapter.close();
+      server.close();
+    }
+  });
+
+  it('a password from the SecretPort replaces the one in the URL', async () => {
+    const received: string[] = [];
+    const { server, port } = await startPasswordRejectingServer(received);
+    const adapter = createPostgresAdapter({
+      url: `postgres://app:stale@127.0.0.1:${port}/db`,
+      password: PASSWORD,
+    });
+    try {
+      expect((await adapter.ping())._unsafeUnwrapErr().kind).toBe('AuthenticationFailed');
+      expect(received).toEqual([PASSWORD]);
+    } finally {
+      await adapter.close();
+      server.close();
+    }
+  });
+
+  it('sslmode=require against a server without TLS is ConnectionFailed with advice', async () => {
+    // The stand-in answers the SSLRequest with 'N' (no TLS), as a server with ssl=off does.
+    const server = createServer((socket) => {
+      socket.once('data', () => socket.write('N'));
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const adapter = createPostgresAdapter({ url: `postgres://app@127.0.0.1:${port}/db?sslmode=require` });
+    try {
+      const failure = (await adapter.ping())._unsafeUnwrapErr();
+      expect(failure.kind).toBe('ConnectionFailed');
+      expect(failure.publicDetail).toMatch(/TLS/);
+    } finally {
+      await adapter.close();
+      server.close();
+    }
   });
 });
