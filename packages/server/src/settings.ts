@@ -1,11 +1,13 @@
 import {
   type AppConfig,
+  CONFIG_VARIABLES,
   type ConfigFailure,
+  type ConfigVariable,
   configFailure,
   loadConfig,
   type SecretPort,
 } from '@legacybridge/core';
-import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { createDefaultSecretPort } from './secrets.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -37,27 +39,46 @@ export function loadSettings(
   overrides: SettingsOverrides = {},
   secrets: SecretPort = createDefaultSecretPort(env),
 ): ResultAsync<Settings, ConfigFailure[]> {
-  const url: ResultAsync<{ value?: string; source: string }, ConfigFailure[]> =
-    overrides.url !== undefined
-      ? okAsync({ value: overrides.url, source: '--url' })
-      : secrets
-          .get('DATABASE_URL')
-          .map((secret): { value?: string; source: string } => ({
-            value: secret.value,
-            source: 'DATABASE_URL',
-          }))
-          .orElse((failure) =>
-            failure.kind === 'SecretNotFound'
-              ? okAsync({ source: 'DATABASE_URL' })
-              : errAsync([configFailure('DATABASE_URL_FILE', failure.message)]),
-          );
-  return url.andThen(({ value, source }) => {
-    const merged: Record<string, string | undefined> = { ...env, DATABASE_URL: value };
+  // Every variable core marks secret may come from NAME_FILE; all are read before failing, so
+  // one run reports every unreadable secret file at once.
+  const names = SECRET_VARIABLES.filter((name) => !(name === 'DATABASE_URL' && overrides.url !== undefined));
+  return ResultAsync.combine(names.map((name) => readSecret(secrets, name))).andThen((outcomes) => {
+    const failures = outcomes.filter((o): o is ConfigFailure => typeof o === 'object');
+    if (failures.length > 0) return errAsync(failures);
+    const merged: Record<string, string | undefined> = { ...env };
+    names.forEach((name, i) => {
+      merged[name] = outcomes[i] as string | undefined;
+    });
+    if (overrides.url !== undefined) merged.DATABASE_URL = overrides.url;
     if (overrides.host !== undefined) merged.APP_HOST = overrides.host;
     if (overrides.port !== undefined) merged.APP_PORT = String(overrides.port);
     const loaded = loadConfig(merged);
-    return loaded.isOk() ? okAsync({ config: loaded.value, urlSource: source }) : errAsync(loaded.error);
+    if (loaded.isErr()) return errAsync(loaded.error);
+    return okAsync({
+      config: loaded.value,
+      urlSource: overrides.url !== undefined ? '--url' : 'DATABASE_URL',
+    });
   });
+}
+
+/** The configuration variables core marks as secrets (DATABASE_URL, REDIS_URL, …). */
+export const SECRET_VARIABLES: readonly ConfigVariable[] = (
+  Object.entries(CONFIG_VARIABLES) as [ConfigVariable, { secret?: boolean }][]
+)
+  .filter(([, spec]) => spec.secret === true)
+  .map(([name]) => name);
+
+/** The secret's value, undefined when no source has it, or the failure naming `NAME_FILE`. */
+function readSecret(
+  secrets: SecretPort,
+  name: string,
+): ResultAsync<string | undefined | ConfigFailure, never> {
+  return secrets
+    .get(name)
+    .map((secret): string | undefined | ConfigFailure => secret.value)
+    .orElse((failure) =>
+      okAsync(failure.kind === 'SecretNotFound' ? undefined : configFailure(`${name}_FILE`, failure.message)),
+    );
 }
 
 /** One line per failure for stderr, each starting with the variable or flag to fix. */

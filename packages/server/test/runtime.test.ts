@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AdapterCreateInput, type AdapterDefinition, loadConfig, noopLogger } from '@legacybridge/core';
@@ -6,7 +6,7 @@ import { createFakeDatabase } from '@legacybridge/core/testing';
 import { ok } from 'neverthrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../src/runtime.js';
-import { formatConfigFailures, loadSettings } from '../src/settings.js';
+import { formatConfigFailures, loadSettings, SECRET_VARIABLES } from '../src/settings.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lb-runtime-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -136,8 +136,20 @@ describe('loadSettings', () => {
     expect(failures.map((f) => f.variable).sort()).toEqual(['APP_PORT', 'DB_POOL_SIZE']);
   });
 
-  it('reports an unreadable DATABASE_URL_FILE under that name', async () => {
-    const failures = (await loadSettings({ DATABASE_URL_FILE: join(dir, 'none') }))._unsafeUnwrapErr();
-    expect(failures[0]!.variable).toBe('DATABASE_URL_FILE');
+  it('reports every unreadable secret file at once, each under its NAME_FILE', async () => {
+    const failures = (
+      await loadSettings({ DATABASE_URL_FILE: join(dir, 'none'), REDIS_URL_FILE: join(dir, 'none2') })
+    )._unsafeUnwrapErr();
+    expect(failures.map((f) => f.variable).sort()).toEqual(['DATABASE_URL_FILE', 'REDIS_URL_FILE']);
+  });
+
+  it('reads every secret variable from NAME_FILE; --url makes DATABASE_URL_FILE irrelevant', async () => {
+    const secret = join(dir, 'redis-url');
+    writeFileSync(secret, 'redis://:pw@cache:6379\n');
+    const settings = (
+      await loadSettings({ REDIS_URL_FILE: secret, DATABASE_URL_FILE: join(dir, 'none') }, { url: 'x.db' })
+    )._unsafeUnwrap();
+    expect(settings.config).toMatchObject({ redisUrl: 'redis://:pw@cache:6379', databaseUrl: 'x.db' });
+    expect(SECRET_VARIABLES).toContain('DATABASE_URL');
   });
 });
