@@ -7,6 +7,7 @@ import { createMcpHandler } from '@modelcontextprotocol/server';
 import { allowedHostsFor, isHostAllowed, isOriginAllowed } from './host-check.js';
 import { LOG_SERVICE } from './logger.js';
 
+/** What `startHttpServer` serves and where it listens. */
 export interface HttpServerOptions {
   readonly deps: UseCaseDeps;
   readonly logger: LoggerPort;
@@ -19,6 +20,7 @@ export interface HttpServerOptions {
   readonly version: string;
 }
 
+/** A listening HTTP server. */
 export interface HttpServerHandle {
   /** `http://host:port` actually bound (port 0 resolved). */
   readonly url: string;

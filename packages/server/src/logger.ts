@@ -5,6 +5,7 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** How `createLogger` filters and formats lines (LOG_LEVEL, LOG_FORMAT). */
 export interface LoggerOptions {
   /** Lines below this level are dropped (LOG_LEVEL). */
   readonly level: LogLevel;

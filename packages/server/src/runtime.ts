@@ -34,6 +34,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** What `createRuntime` composes: validated settings, the adapters to register, the logger. */
 export interface RuntimeInput {
   readonly settings: Settings;
   readonly adapters: readonly AdapterDefinition[];

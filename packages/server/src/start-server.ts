@@ -9,6 +9,7 @@ import { loadSettings } from './settings.js';
 import { startStdioServer } from './stdio.js';
 import { VERSION } from './version.js';
 
+/** Options of `startServer`; every field is optional and falls back to the environment. */
 export interface StartServerOptions {
   readonly transport?: TransportKind | undefined;
   /** Overrides DATABASE_URL. */
@@ -29,6 +30,7 @@ export interface StartServerOptions {
   readonly name?: string | undefined;
 }
 
+/** A started server: where it listens, its runtime, and how to stop it. */
 export interface RunningServer {
   readonly transport: TransportKind;
   /** The bound address, for http. */

@@ -2,6 +2,7 @@ import type { LoggerPort, UseCaseDeps } from '@legacybridge/core';
 import { createMcpServer } from '@legacybridge/transport-mcp';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 
+/** What `startStdioServer` serves. */
 export interface StdioServerOptions {
   readonly deps: UseCaseDeps;
   readonly logger: LoggerPort;
@@ -9,6 +10,7 @@ export interface StdioServerOptions {
   readonly version: string;
 }
 
+/** A stdio MCP connection in progress. */
 export interface StdioHandle {
   /** Resolves when the client closes stdin (the MCP stdio way of saying "shut down"). */
   readonly ended: Promise<void>;

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, win32 } from 'node:path';
 
+/** The process facts the cache location depends on, injectable for tests. */
 export interface CacheDirInput {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly platform: NodeJS.Platform;

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { fillDemoData } from './demo-data.js';
 import { DEMO_SCHEMA_SQL } from './demo-schema.js';
 
+/** What `ensureDemoDatabase` did. */
 export interface EnsureDemoOutcome {
   readonly path: string;
   /** True when this call wrote the file; false when it already existed (or another process won the race). */
