@@ -9,6 +9,7 @@ import { defaultDemoPath, userCacheDir } from '../src/demo/demo-path.js';
 import { DEMO_TABLES, DEMO_VIEWS } from '../src/demo/demo-schema.js';
 import { ensureDemoDatabase } from '../src/demo/ensure-demo.js';
 
+const PINNED_DIGEST = 'db4b4e077d088372e4820cad0a2fbd9913d4b91e71bf1a1fdb8975c249eb649a';
 const dir = mkdtempSync(join(tmpdir(), 'lb-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -92,6 +93,9 @@ describe('ensureDemoDatabase', () => {
     ensureDemoDatabase(a);
     ensureDemoDatabase(b);
     expect(dump(a)).toBe(dump(b));
+    // Pinned: the cache file is keyed by package version, so changing the demo's content must
+    // come with a version bump (or users keep the old file). Update this digest deliberately.
+    expect(dump(a)).toBe(PINNED_DIGEST);
   });
 
   it('leaves an existing file alone and no temporary files behind', () => {

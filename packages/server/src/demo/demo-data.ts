@@ -1,4 +1,20 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import {
+  CATEGORIES,
+  CITIES,
+  CO_A,
+  CO_B,
+  CO_C,
+  DEPTS,
+  FIRST,
+  ITEM_NOUN,
+  ITEM_SIZE,
+  JOBS,
+  LAST,
+  STREETS,
+  TERMS,
+  WAREHOUSES,
+} from './demo-words.js';
 
 /** Row counts of the generated demo, for tests and docs. */
 export const DEMO_COUNTS = {
@@ -22,151 +38,6 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-const FIRST = [
-  'JOHN',
-  'MARY',
-  'ROBERT',
-  'LINDA',
-  'JAMES',
-  'SUSAN',
-  'DAVID',
-  'KAREN',
-  'PAUL',
-  'NANCY',
-  'MARK',
-  'DONNA',
-  'GARY',
-  'CAROL',
-  'LARRY',
-  'RUTH',
-];
-const LAST = [
-  'SMITH',
-  'JOHNSON',
-  'MILLER',
-  'DAVIS',
-  'WILSON',
-  'MOORE',
-  'TAYLOR',
-  'ANDERSON',
-  'THOMAS',
-  'JACKSON',
-  'WHITE',
-  'HARRIS',
-  'MARTIN',
-  'GARCIA',
-  'CLARK',
-  'LEWIS',
-];
-const CO_A = [
-  'ACME',
-  'ALLIED',
-  'CENTRAL',
-  'EAGLE',
-  'FIRST',
-  'GENERAL',
-  'KEYSTONE',
-  'LAKESIDE',
-  'MIDWEST',
-  'NORTHERN',
-  'PIONEER',
-  'SUMMIT',
-  'TRI-STATE',
-  'VALLEY',
-  'WESTERN',
-  'UNITED',
-];
-const CO_B = [
-  'HARDWARE',
-  'SUPPLY',
-  'PLUMBING',
-  'ELECTRIC',
-  'BUILDERS',
-  'FARM & HOME',
-  'INDUSTRIAL',
-  'LUMBER',
-  'TOOL',
-  'MAINTENANCE',
-  'CONTRACTORS',
-  'DISTRIBUTING',
-];
-const CO_C = ['INC', 'CO', 'CORP', 'LLC', '& SONS', 'LTD', ''];
-const STREETS = [
-  'MAIN ST',
-  'OAK AVE',
-  'INDUSTRIAL PKWY',
-  'RIVER RD',
-  'COMMERCE DR',
-  'STATE RT 9',
-  'MILL ST',
-  'HWY 40 E',
-  'ELM ST',
-  'DEPOT RD',
-];
-const CITIES: readonly (readonly [string, string, string])[] = [
-  ['COLUMBUS', 'OH', '432'],
-  ['DAYTON', 'OH', '454'],
-  ['TOLEDO', 'OH', '436'],
-  ['FORT WAYNE', 'IN', '468'],
-  ['INDIANAPOLIS', 'IN', '462'],
-  ['LOUISVILLE', 'KY', '402'],
-  ['LEXINGTON', 'KY', '405'],
-  ['PITTSBURGH', 'PA', '152'],
-  ['ERIE', 'PA', '165'],
-  ['DETROIT', 'MI', '482'],
-  ['GRAND RAPIDS', 'MI', '495'],
-  ['PEORIA', 'IL', '616'],
-];
-const ITEM_NOUN = [
-  'HEX BOLT',
-  'WOOD SCREW',
-  'WASHER FLAT',
-  'PVC ELBOW',
-  'COPPER TEE',
-  'BALL VALVE',
-  'WIRE NUT',
-  'OUTLET BOX',
-  'CONDUIT',
-  'HINGE',
-  'DRILL BIT',
-  'SAW BLADE',
-  'TAPE MEASURE',
-  'GLOVES LTHR',
-  'CAULK TUBE',
-  'SANDPAPER',
-];
-const ITEM_SIZE = [
-  '1/4"',
-  '3/8"',
-  '1/2"',
-  '3/4"',
-  '1"',
-  '#8',
-  '#10',
-  '12GA',
-  '14GA',
-  'SM',
-  'MED',
-  'LG',
-  'XL',
-];
-const CATEGORIES: readonly (readonly [string, string])[] = [
-  ['FST', 'EA'],
-  ['FST', 'BX'],
-  ['PLB', 'EA'],
-  ['ELC', 'EA'],
-  ['ELC', 'CS'],
-  ['HDW', 'EA'],
-  ['TLS', 'EA'],
-  ['SFT', 'PR'],
-  ['CHM', 'EA'],
-  ['ABR', 'PK'],
-];
-const DEPTS = ['SLS', 'SLS', 'SLS', 'WHS', 'WHS', 'ACC', 'PUR', 'ADM'];
-const JOBS: Record<string, string> = { SLS: 'REP1', WHS: 'PICK', ACC: 'CLRK', PUR: 'BUYR', ADM: 'MGR1' };
-const TERMS = ['N30', 'N30', 'N30', 'N45', 'N60', 'COD', '2N10'];
-const WAREHOUSES = ['W01', 'W02', 'E10'];
 
 /** Fills an empty demo schema with deterministic rows; runs in one transaction. */
 export function fillDemoData(db: BetterSqlite3.Database, seed = 19_970_401): void {
