@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import {
   type ColumnInfo,
   type ColumnSummary,
@@ -206,7 +207,14 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
           secretKey?: number;
         };
         if (typeof processID === 'number' && typeof secretKey === 'number') {
-          void sendCancelRequest(cancelTarget, processID, secretKey, config.cancelGraceMs);
+          // The address the connection actually reached: a DNS name may resolve to another server now.
+          const socket = (lease.client as unknown as { connection?: { stream?: Partial<Socket> } }).connection
+            ?.stream;
+          const target =
+            socket?.remoteAddress && socket.remotePort
+              ? { host: socket.remoteAddress, port: socket.remotePort }
+              : cancelTarget;
+          void sendCancelRequest(target, processID, secretKey, config.cancelGraceMs);
         }
         hardTimer = setTimeout(() => {
           destroySocket(lease.client);
@@ -244,13 +252,23 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
     return ResultAsync.fromPromise(run(), (error) => convert(error, { timeoutMs: options.timeoutMs }));
   };
 
-  const catalogQuery = <R>(query: catalog.CatalogQuery<R>): ResultAsync<R[], DatabaseFailure> =>
+  // Read once per adapter, on the first catalog question: the catalog columns differ by release.
+  let features: catalog.CatalogFeatures | undefined;
+
+  const catalogQuery = <R>(
+    build: (features: catalog.CatalogFeatures) => catalog.CatalogQuery<R>,
+  ): ResultAsync<R[], DatabaseFailure> =>
     withLease({ timeoutMs: config.catalogTimeoutMs, userSql: false }, async (lease, guard) => {
       // The session keeps the last caller's timeout; a shorter one must not cut a large catalog read.
       if (lease.timeoutMs < config.catalogTimeoutMs) {
         await guard.wrap(lease.client.query(setStatementTimeoutSql(config.catalogTimeoutMs)));
         lease.timeoutMs = config.catalogTimeoutMs;
       }
+      if (features === undefined) {
+        const version = await guard.wrap(lease.client.query(catalog.SERVER_VERSION_SQL));
+        features = catalog.catalogFeatures(Number(version.rows[0]?.version_num));
+      }
+      const query = build(features);
       const result = await guard.wrap(lease.client.query(query.text, query.values));
       return result.rows as R[];
     });
@@ -274,10 +292,10 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
     },
 
     serverInfo() {
-      return catalogQuery<{ version: string; user: string; database: string }>({
+      return catalogQuery<{ version: string; user: string; database: string }>(() => ({
         text: catalog.SERVER_INFO_SQL,
         values: [],
-      }).map(
+      })).map(
         (rows): ServerInfo => ({
           dialect: 'postgres',
           version: rows[0]?.version ?? 'unknown',
@@ -288,11 +306,13 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
     },
 
     listTables(filter?: TableFilter) {
-      return catalogQuery(catalog.listTablesQuery(filter?.schema)).map((rows) => rows.map(toTableInfo));
+      return catalogQuery((f) => catalog.listTablesQuery(f, filter?.schema)).map((rows) =>
+        rows.map(toTableInfo),
+      );
     },
 
     listColumns(filter?: TableFilter) {
-      return catalogQuery(catalog.listColumnsQuery(filter?.schema)).map((rows) =>
+      return catalogQuery((f) => catalog.listColumnsQuery(f, filter?.schema)).map((rows) =>
         rows.map(
           (r): ColumnSummary => ({
             table: { schema: r.schema, name: r.table },
@@ -306,7 +326,7 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
     },
 
     describeTable(ref: TableRef) {
-      return catalogQuery(catalog.describeTableQuery(ref.schema, ref.name)).andThen((rows) => {
+      return catalogQuery((f) => catalog.describeTableQuery(f, ref.schema, ref.name)).andThen((rows) => {
         const row = rows[0];
         if (row === undefined) {
           const display = ref.schema !== undefined ? `${ref.schema}.${ref.name}` : ref.name;

@@ -26,6 +26,35 @@ export interface CatalogQuery<Row> {
 
 const dialect = new PgDialect();
 
+/**
+ * Catalog columns that appeared after PostgreSQL 9.6, the oldest release these queries support:
+ * legacy estates still run 9.6 and 10, and a missing column fails the whole query.
+ */
+export interface CatalogFeatures {
+  /** `pg_class.relispartition` and relkind 'p' (10+). */
+  readonly partitions: boolean;
+  /** `pg_attribute.attidentity` (10+). */
+  readonly identity: boolean;
+  /** `pg_constraint.conparentid` (11+). */
+  readonly constraintParents: boolean;
+  /** `pg_index.indnkeyatts`, key columns apart from INCLUDE columns (11+). */
+  readonly includeColumns: boolean;
+}
+
+/** The catalog features of a server, from `server_version_num` (e.g. 150004). */
+export function catalogFeatures(serverVersionNum: number): CatalogFeatures {
+  return {
+    partitions: serverVersionNum >= 100000,
+    identity: serverVersionNum >= 100000,
+    constraintParents: serverVersionNum >= 110000,
+    includeColumns: serverVersionNum >= 110000,
+  };
+}
+
+/** The server's version as a number, read once per adapter. Column: version_num. */
+export const SERVER_VERSION_SQL =
+  "SELECT pg_catalog.current_setting('server_version_num')::int AS version_num";
+
 function build<Row>(query: SQL<Row>): CatalogQuery<Row> {
   const { sql: text, params } = dialect.sqlToQuery(query);
   return { text, values: params };
@@ -41,8 +70,8 @@ const USER_SCHEMA = `n.nspname NOT IN ('pg_catalog', 'information_schema')
 // Tables, views, materialized views, foreign tables and partitioned tables the user may read.
 // Partitions are left out: the partitioned parent stands for them, and legacy schemas can have
 // thousands of them.
-const READABLE_RELATION = `c.relkind IN ('r', 'p', 'v', 'm', 'f')
-    AND NOT c.relispartition
+const readableRelation = (f: CatalogFeatures) => `c.relkind IN ('r', 'p', 'v', 'm', 'f')
+    ${f.partitions ? 'AND NOT c.relispartition' : ''}
     AND ${USER_SCHEMA}
     AND pg_catalog.has_schema_privilege(n.oid, 'USAGE')
     AND pg_catalog.has_any_column_privilege(c.oid, 'SELECT')`;
@@ -58,7 +87,7 @@ export interface TableRow {
 }
 
 /** Every readable table and view, in one schema or all user schemas. */
-export function listTablesQuery(schema?: string): CatalogQuery<TableRow> {
+export function listTablesQuery(features: CatalogFeatures, schema?: string): CatalogQuery<TableRow> {
   return build<TableRow>(sql`
 SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
        CASE WHEN c.relkind <> 'v' AND c.reltuples >= 0 THEN c.reltuples::float8 END AS row_estimate,
@@ -67,7 +96,7 @@ SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_catalog.pg_description d
     ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
- WHERE ${sql.raw(READABLE_RELATION)}
+ WHERE ${sql.raw(readableRelation(features))}
    ${inSchema(schema)}
  ORDER BY n.nspname, c.relname`);
 }
@@ -85,7 +114,7 @@ export interface ColumnRow {
 }
 
 /** Every column of every readable table, for schema search, in one schema or all. */
-export function listColumnsQuery(schema?: string): CatalogQuery<ColumnRow> {
+export function listColumnsQuery(features: CatalogFeatures, schema?: string): CatalogQuery<ColumnRow> {
   return build<ColumnRow>(sql`
 SELECT n.nspname AS schema, c.relname AS table, a.attname AS name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS native_type,
@@ -100,7 +129,7 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS name,
   LEFT JOIN pg_catalog.pg_description d
     ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
  WHERE a.attnum > 0 AND NOT a.attisdropped
-   AND ${sql.raw(READABLE_RELATION)}
+   AND ${sql.raw(readableRelation(features))}
    ${inSchema(schema)}
  ORDER BY n.nspname, c.relname, a.attnum`);
 }
@@ -113,7 +142,7 @@ const keyColumns = (keys: string, rel: string) => `(
 
 // Foreign keys matching `where`, as a JSON array. conparentid = 0 drops the per-partition copies
 // PostgreSQL 12+ makes of a key on a partitioned table.
-const foreignKeys = (where: string) => `(
+const foreignKeys = (f: CatalogFeatures, where: string) => `(
     SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
              'name', con.conname,
              'schema', sn.nspname, 'table', sc.relname, 'columns', ${keyColumns('con.conkey', 'con.conrelid')},
@@ -124,7 +153,7 @@ const foreignKeys = (where: string) => `(
       JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
       JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
       JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-     WHERE con.contype = 'f' AND con.conparentid = 0 AND ${where})`;
+     WHERE con.contype = 'f' ${f.constraintParents ? 'AND con.conparentid = 0' : ''} AND ${where})`;
 
 /** A column of a `describeTableQuery` row. */
 export interface DescribeColumn {
@@ -164,7 +193,11 @@ export interface DescribeRow extends TableRow {
  * (both directions) and indexes as JSON arrays. Without `schema`, the first match along search_path,
  * else in any user schema. No row when the table does not exist.
  */
-export function describeTableQuery(schema: string | undefined, name: string): CatalogQuery<DescribeRow> {
+export function describeTableQuery(
+  features: CatalogFeatures,
+  schema: string | undefined,
+  name: string,
+): CatalogQuery<DescribeRow> {
   return build<DescribeRow>(sql`
 WITH t AS (
   SELECT c.oid, n.nspname, c.relname, c.relkind, c.reltuples
@@ -190,7 +223,7 @@ SELECT t.nspname AS schema, t.relname AS name, t.relkind::text AS kind,
                  'typtype', bt.typtype,
                  'typcategory', CASE WHEN ty.typcategory = 'A' THEN 'A' ELSE bt.typcategory::text END,
                  'notNull', a.attnotnull,
-                 'default', CASE a.attidentity
+                 'default', CASE ${sql.raw(features.identity ? 'a.attidentity' : '\'\'::"char"')}
                               WHEN 'a' THEN 'GENERATED ALWAYS AS IDENTITY'
                               WHEN 'd' THEN 'GENERATED BY DEFAULT AS IDENTITY'
                               ELSE pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
@@ -206,14 +239,14 @@ SELECT t.nspname AS schema, t.relname AS name, t.relkind::text AS kind,
        (SELECT COALESCE(${sql.raw(keyColumns('con.conkey', 'con.conrelid'))}, '[]'::json)
           FROM pg_catalog.pg_constraint con
          WHERE con.conrelid = t.oid AND con.contype = 'p') AS primary_key,
-       ${sql.raw(foreignKeys('con.conrelid = t.oid'))} AS foreign_keys,
-       ${sql.raw(foreignKeys('con.confrelid = t.oid'))} AS referenced_by,
+       ${sql.raw(foreignKeys(features, 'con.conrelid = t.oid'))} AS foreign_keys,
+       ${sql.raw(foreignKeys(features, 'con.confrelid = t.oid'))} AS referenced_by,
        (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
                  'name', ic.relname,
                  'unique', i.indisunique,
                  'primary', i.indisprimary,
                  'columns', (SELECT pg_catalog.json_agg(pg_catalog.pg_get_indexdef(i.indexrelid, k, true) ORDER BY k)
-                               FROM pg_catalog.generate_series(1, i.indnkeyatts::int) AS k))
+                               FROM pg_catalog.generate_series(1, ${sql.raw(features.includeColumns ? 'i.indnkeyatts' : 'i.indnatts')}::int) AS k))
                ORDER BY ic.relname), '[]'::json)
           FROM pg_catalog.pg_index i
           JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
