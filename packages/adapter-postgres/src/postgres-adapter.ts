@@ -69,6 +69,8 @@ const FETCH_BATCH = 1_000;
 // (which names the cause precisely) normally wins and the connection stays reusable.
 const CLIENT_TIMEOUT_GRACE_MS = 250;
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 // Every value as the server's text: postgres-types.ts normalises it with the column's type.
 const RAW_TEXT: pg.CustomTypesConfig = { getTypeParser: () => (value: string) => value };
 
@@ -221,7 +223,11 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
           rejectHard(new Error('Connection terminated: the server did not acknowledge the cancel request'));
         }, config.cancelGraceMs);
       };
-      const timer = setTimeout(() => interrupt('timeout'), options.timeoutMs + CLIENT_TIMEOUT_GRACE_MS);
+      // setTimeout fires at once beyond 2^31 - 1 ms: clamp, so `Infinity` means "no client guard" in practice.
+      const timer = setTimeout(
+        () => interrupt('timeout'),
+        Math.min(options.timeoutMs + CLIENT_TIMEOUT_GRACE_MS, MAX_TIMER_MS),
+      );
       const onAbort = () => interrupt('cancel');
       options.signal?.addEventListener('abort', onAbort, { once: true });
       inflight.add(interrupt);

@@ -22,7 +22,7 @@ import { connect, type Socket } from 'node:net';
 export function sessionStartupOptions(statementTimeoutMs: number): string {
   return [
     'default_transaction_read_only=on',
-    `statement_timeout=${Math.round(statementTimeoutMs)}`,
+    `statement_timeout=${pgMilliseconds(statementTimeoutMs)}`,
     'DateStyle=ISO',
     'IntervalStyle=iso_8601',
     'TimeZone=UTC',
@@ -54,7 +54,12 @@ export function resetSessionSql(statementTimeoutMs: number, startupTimeoutMs: nu
 
 /** Sets the session's statement timeout (only sent when a query's timeout differs from the connection's). */
 export function setStatementTimeoutSql(timeoutMs: number): string {
-  return `SET statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`;
+  return `SET statement_timeout = ${pgMilliseconds(timeoutMs)}`;
+}
+
+// statement_timeout is an int4 of milliseconds; 0 would mean "none", so at least 1.
+function pgMilliseconds(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(2_147_483_647, Math.max(1, Math.round(ms))) : 2_147_483_647;
 }
 
 /** The pre-ping and ping statement: the cheapest round trip that proves the backend answers. */

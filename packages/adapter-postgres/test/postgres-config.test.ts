@@ -3,7 +3,7 @@ import { type LogContext, type LoggerPort, noopLogger } from '@legacybridge/core
 import { describe, expect, it } from 'vitest';
 import { postgresAdapter } from '../src/index.js';
 import { parsePostgresConfig, parsePostgresUrl, toPgSsl } from '../src/postgres-config.js';
-import { resetSessionSql, sessionStartupOptions } from '../src/postgres-session.js';
+import { resetSessionSql, sessionStartupOptions, setStatementTimeoutSql } from '../src/postgres-session.js';
 
 const files: Record<string, string> = { '/ca.pem': 'CA', '/client.crt': 'CERT', '/client.key': 'KEY' };
 const readFake = (path: string) => {
@@ -209,6 +209,12 @@ describe('session settings', () => {
     expect(options).toContain('-c statement_timeout=15000');
     expect(options).toContain('-c IntervalStyle=iso_8601');
     expect(options).toContain('-c TimeZone=UTC');
+  });
+
+  it('statement timeouts stay within PostgreSQL int4 milliseconds', () => {
+    expect(setStatementTimeoutSql(Number.POSITIVE_INFINITY)).toBe('SET statement_timeout = 2147483647');
+    expect(setStatementTimeoutSql(0.2)).toBe('SET statement_timeout = 1');
+    expect(setStatementTimeoutSql(1500.4)).toBe('SET statement_timeout = 1500');
   });
 
   it('reset restores the timeout in use only when it differs from the startup one', () => {
