@@ -1,6 +1,7 @@
 import { createAdapterRegistry } from '@legacybridge/core';
 import { DEFAULT_ADAPTERS } from './adapters.js';
 import { helpText, parseCliArgs } from './cli-args.js';
+import { redactText } from './redact.js';
 import { formatConfigFailures } from './settings.js';
 import { type RunningServer, startServer } from './start-server.js';
 import { VERSION } from './version.js';
@@ -71,7 +72,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 }
 
 process.on('uncaughtException', (error) => {
-  process.stderr.write(`legacybridge: unexpected error: ${error.message}\n`);
+  process.stderr.write(`legacybridge: unexpected error: ${redactText(error.message)}\n`);
   process.exit(1);
 });
 
@@ -80,7 +81,9 @@ main(process.argv.slice(2)).then(
     if (code !== undefined) process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`legacybridge: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
+    process.stderr.write(
+      `legacybridge: unexpected error: ${redactText((error as Error)?.message ?? String(error))}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -13,7 +13,7 @@ export {
 } from './host-check.js';
 export { type HttpServerHandle, type HttpServerOptions, startHttpServer } from './http.js';
 export { createLogger, LOG_SERVICE, type LoggerOptions, type LogLevel } from './logger.js';
-export { redactUrl } from './redact.js';
+export { redactText, redactUrl } from './redact.js';
 export { createRuntime, type DatabaseSource, type Runtime, type RuntimeInput } from './runtime.js';
 export {
   chainSecrets,

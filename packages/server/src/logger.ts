@@ -1,4 +1,5 @@
 import type { LogContext, LoggerPort } from '@legacybridge/core';
+import { redactText } from './redact.js';
 
 /** Severity, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -31,11 +32,12 @@ export function createLogger(options: LoggerOptions, context: LogContext = {}): 
   const emit = (level: LogLevel, message: string, extra?: LogContext) => {
     if (RANK[level] < min) return;
     const fields = { ...context, ...extra };
+    const text = redactText(message);
     const timestamp = now().toISOString();
     const line =
       options.format === 'json'
-        ? safeJson({ timestamp, level, service: LOG_SERVICE, message, ...fields })
-        : formatText(timestamp, level, message, fields);
+        ? safeJson({ timestamp, level, service: LOG_SERVICE, message: text, ...fields })
+        : formatText(timestamp, level, text, fields);
     try {
       write(`${line}\n`);
     } catch {
@@ -54,7 +56,7 @@ export function createLogger(options: LoggerOptions, context: LogContext = {}): 
 function formatText(timestamp: string, level: LogLevel, message: string, fields: LogContext): string {
   const parts = Object.entries(fields)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s/.test(v) ? v : safeJson(v)}`);
+    .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s/.test(v) ? redactText(v) : safeJson(v)}`);
   return [timestamp, level.toUpperCase().padEnd(5), message, ...parts].join(' ');
 }
 
@@ -62,8 +64,10 @@ function safeJson(value: unknown): string {
   try {
     return JSON.stringify(value, (_key, v) => {
       if (typeof v === 'bigint') return v.toString();
+      // Context often carries text we did not write (driver errors); never let a password through.
+      if (typeof v === 'string') return redactText(v);
       // Errors stringify to {}; keep what an operator needs, never the stack in JSON lines.
-      if (v instanceof Error) return { name: v.name, message: v.message };
+      if (v instanceof Error) return { name: v.name, message: redactText(v.message) };
       return v;
     });
   } catch {

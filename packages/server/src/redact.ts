@@ -22,3 +22,16 @@ export function redactUrl(url: string): string {
   const safeUserinfo = colon === -1 ? userinfo : `${userinfo.slice(0, colon)}:***`;
   return `${prefix}${safeUserinfo}${rest.slice(at).replace(SECRET_PARAM, '$1***')}`;
 }
+
+const URL_USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#:@]*:)[^\s@]*@/g;
+
+/**
+ * Free text (an error message, a log field) with any embedded `scheme://user:password@` password
+ * and `password=`-like parameter replaced by `***`. Defence in depth for text we did not write,
+ * such as a driver's error that echoes its connection string.
+ */
+export function redactText(text: string): string {
+  if (!text.includes('://') && !/(password|passwd|pwd|pass|secret|token|api[_-]?key)=/i.test(text))
+    return text;
+  return text.replace(URL_USERINFO, '$1***@').replace(SECRET_PARAM, '$1***');
+}

@@ -48,6 +48,20 @@ describe('createLogger', () => {
     expect(JSON.parse(lines[1]!)).toMatchObject({ n: '10', error: { name: 'Error', message: 'boom' } });
   });
 
+  it('never writes a URL password, in the message or in context', () => {
+    const lines: string[] = [];
+    for (const format of ['json', 'text'] as const) {
+      const log = createLogger({ level: 'info', format, write: (l) => lines.push(l), now: at });
+      log.error('failed for mysql://root:hunter2@db/x', {
+        error: new Error('Access denied: mysql://root:hunter2@db/x'),
+        url: 'postgres://u:hunter2@h/db',
+        nested: { dsn: 'oracle://s:hunter2@h:1521/x' },
+      });
+    }
+    expect(lines.join('')).not.toContain('hunter2');
+    expect(lines.join('')).toContain('mysql://root:***@db/x');
+  });
+
   it('writes to stderr by default, never stdout', () => {
     const out = process.stdout.write;
     const err = process.stderr.write;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from '../src/redact.js';
+import { redactText, redactUrl } from '../src/redact.js';
 
 describe('redactUrl', () => {
   it.each([
@@ -20,5 +20,17 @@ describe('redactUrl', () => {
     for (const password of ['a/b', 'a#b', 'a@b', 'a?b', '::', 'p%40ss']) {
       expect(redactUrl(`postgresql://user:${password}@h:5432/db`)).toBe('postgresql://user:***@h:5432/db');
     }
+  });
+});
+
+describe('redactText', () => {
+  it('redacts passwords of URLs inside free text and leaves other text alone', () => {
+    expect(redactText('connect ECONNREFUSED for postgres://app:s3cret@db:5432/erp (retry 2)')).toBe(
+      'connect ECONNREFUSED for postgres://app:***@db:5432/erp (retry 2)',
+    );
+    expect(redactText('dsn=host=db;user=a;password=s3cret;')).toBe('dsn=host=db;user=a;password=***;');
+    expect(redactText('SELECT 1 -- nothing secret here, see http://example.com:80/x')).toBe(
+      'SELECT 1 -- nothing secret here, see http://example.com:80/x',
+    );
   });
 });
