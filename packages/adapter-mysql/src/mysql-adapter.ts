@@ -17,7 +17,6 @@ import {
 import { errAsync, ResultAsync } from 'neverthrow';
 import {
   type CatalogQuery,
-  type ColumnRow,
   explainSql,
   type ForeignKeyRow,
   foreignKeysQuery,
@@ -27,6 +26,8 @@ import {
   listColumnsInSchemaQuery,
   listTablesAllQuery,
   listTablesInSchemaQuery,
+  type ResolvedColumnRow,
+  resolveColumnRows,
   serverInfoQuery,
   type TableRow,
   tableColumnsQuery,
@@ -203,18 +204,20 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     listColumns(filter) {
       const schema = schemaOf(filter?.schema);
       return catalog(async (session) => {
-        const rows = await rowsOf(
-          session,
-          schema === undefined
-            ? listColumnsAllQuery(session.flavour)
-            : listColumnsInSchemaQuery(session.flavour, schema),
+        const rows = resolveColumnRows(
+          await rowsOf(
+            session,
+            schema === undefined
+              ? listColumnsAllQuery(session.flavour)
+              : listColumnsInSchemaQuery(session.flavour, schema),
+          ),
         );
         return rows.map(
           (r): ColumnSummary => ({
             table: { schema: r.schema_name, name: r.table_name },
             name: r.column_name,
             nativeType: r.column_type,
-            logicalType: logicalTypeOfColumn(r.data_type, r.column_type, truthy(r.is_json)),
+            logicalType: logicalTypeOfColumn(r.data_type, r.column_type, r.isJson),
             comment: r.column_comment || undefined,
           }),
         );
@@ -238,9 +241,9 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
           (candidates.length === 1 ? candidates[0] : undefined);
         if (!found) throw notFound;
         const [at, name] = [found.schema_name, found.table_name];
-        const columnRows = (await rowsOf(session, tableColumnsQuery(session.flavour, at, name))).filter(
-          (r) => r.table_name === name,
-        );
+        const columnRows = resolveColumnRows(
+          await rowsOf(session, tableColumnsQuery(session.flavour, at, name)),
+        ).filter((r) => r.table_name === name);
         const fkRows = await rowsOf(session, foreignKeysQuery(at, name));
         const indexRows = (await rowsOf(session, indexesQuery(at, name))).filter(
           (r) => r.table_name === name,
@@ -325,7 +328,7 @@ function toTableInfo(r: TableRow): TableInfo {
 
 function buildDetail(
   table: TableInfo,
-  columnRows: readonly ColumnRow[],
+  columnRows: readonly ResolvedColumnRow[],
   fkRows: readonly ForeignKeyRow[],
   indexRows: readonly IndexRow[],
 ): TableDetail {
@@ -346,7 +349,7 @@ function buildDetail(
       name: r.column_name,
       ordinal: Number(r.ordinal),
       nativeType: r.column_type,
-      logicalType: logicalTypeOfColumn(r.data_type, r.column_type, truthy(r.is_json)),
+      logicalType: logicalTypeOfColumn(r.data_type, r.column_type, r.isJson),
       nullable: r.is_nullable === 'YES',
       default: r.column_default ?? undefined,
       primaryKeyPosition: primaryKey.includes(r.column_name)
