@@ -101,23 +101,34 @@ function chooseSource(
   if (config.databaseUrl !== undefined) {
     return ok({ kind: 'url', url: config.databaseUrl, variable: urlSource });
   }
-  try {
-    if (config.sqlitePath !== undefined) {
-      const outcome = existsSync(config.sqlitePath) ? undefined : ensureDemoDatabase(config.sqlitePath);
-      return ok({ kind: 'sqlite-path', path: config.sqlitePath, generatedDemo: outcome?.created ?? false });
-    }
-    const path = demoPath ?? defaultDemoPath(VERSION);
-    const outcome = ensureDemoDatabase(path);
-    return ok({ kind: 'demo', path, generated: outcome.created });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    const variable = config.sqlitePath !== undefined ? 'SQLITE_PATH' : 'XDG_CACHE_HOME';
-    return err(
+  if (config.sqlitePath !== undefined) {
+    const path = config.sqlitePath;
+    return generateDemo(() => (existsSync(path) ? false : ensureDemoDatabase(path).created))
+      .map((generatedDemo): DatabaseSource => ({ kind: 'sqlite-path', path, generatedDemo }))
+      .mapErr((code) =>
+        configFailure(
+          'SQLITE_PATH',
+          `SQLITE_PATH points to ${path}, where the demo database cannot be created (${code}).`,
+        ),
+      );
+  }
+  const path = demoPath ?? defaultDemoPath(VERSION);
+  return generateDemo(() => ensureDemoDatabase(path).created)
+    .map((generated): DatabaseSource => ({ kind: 'demo', path, generated }))
+    .mapErr((code) =>
       configFailure(
-        variable,
-        `${variable === 'SQLITE_PATH' ? 'SQLITE_PATH' : 'The demo database'} could not be written (${code}). Set SQLITE_PATH to a writable file, or DATABASE_URL to your database.`,
+        'XDG_CACHE_HOME',
+        `XDG_CACHE_HOME (or the home directory) gives no usable cache directory: the demo database cannot be created at ${path} (${code}). Set SQLITE_PATH to a writable file, or DATABASE_URL to your database.`,
       ),
     );
+}
+
+// Generation failures are I/O (unwritable or non-directory parents): report the errno, not a stack.
+function generateDemo(run: () => boolean): Result<boolean, string> {
+  try {
+    return ok(run());
+  } catch (error) {
+    return err((error as NodeJS.ErrnoException).code ?? String(error));
   }
 }
 

@@ -77,6 +77,28 @@ describe('createRuntime', () => {
     expect(runtime.source).toMatchObject({ kind: 'sqlite-path', path, generatedDemo: true });
   });
 
+  it('reports an unwritable demo location under the variable to change, with the errno', () => {
+    const { definition } = fakeSqlite();
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a directory');
+    const demo = createRuntime({
+      settings: settingsFor({}),
+      adapters: [definition],
+      logger: noopLogger,
+      demoPath: join(file, 'demo.db'),
+    })._unsafeUnwrapErr();
+    expect(demo.variable).toBe('XDG_CACHE_HOME');
+    expect(demo.message).toMatch(/^XDG_CACHE_HOME .*(ENOTDIR|EEXIST).*SQLITE_PATH/);
+    const sqlitePath = createRuntime({
+      settings: settingsFor({ SQLITE_PATH: join(file, 'x.db') }),
+      adapters: [definition],
+      logger: noopLogger,
+    })._unsafeUnwrapErr();
+    expect(formatConfigFailures([sqlitePath])).toMatch(
+      /^legacybridge: SQLITE_PATH points to .*(ENOTDIR|EEXIST)/,
+    );
+  });
+
   it('refuses an unsupported scheme naming the flag and listing supported schemes, without the password', () => {
     const { definition } = fakeSqlite();
     const failure = createRuntime({
