@@ -142,6 +142,52 @@ describe('stdio: a runaway query times out without blocking other requests', () 
   });
 });
 
+describe('stdio: MCP cancellation stops the database query', () => {
+  let sandbox: Sandbox;
+  let conn: StdioConnection;
+  beforeAll(async () => {
+    sandbox = createSandbox({ DB_TIMEOUT: '30' });
+    conn = await connectStdio('v2-auto', sandbox.env);
+    await conn.client.callTool({ name: 'list_tables', arguments: {} });
+  });
+  afterAll(async () => {
+    await conn?.close();
+    sandbox?.remove();
+  });
+
+  it('a cancelled run_query ends as Cancelled long before the 30 s timeout', async () => {
+    const controller = new AbortController();
+    const call = (conn.client as unknown as CancellableClient).callTool(
+      {
+        name: 'run_query',
+        arguments: {
+          sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c',
+        },
+      },
+      { signal: controller.signal },
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    const cancelledAt = performance.now();
+    controller.abort();
+    await expect(call).rejects.toThrow();
+    // The server logs the use case's outcome: the query itself was stopped, not just abandoned.
+    while (!/errorKind=Cancelled/.test(conn.stderr())) {
+      if (performance.now() - cancelledAt > 3000)
+        throw new Error(`no Cancelled outcome logged:\n${conn.stderr()}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const after = await conn.client.callTool({ name: 'run_query', arguments: { sql: 'SELECT 1 AS one' } });
+    expect(after.isError).toBeFalsy();
+  });
+});
+
+interface CancellableClient {
+  callTool(
+    params: { name: string; arguments?: Record<string, unknown> },
+    options: { signal: AbortSignal },
+  ): Promise<unknown>;
+}
+
 describe('stdio: bad input gets clear errors and the server keeps serving', () => {
   let sandbox: Sandbox;
   let conn: StdioConnection;
