@@ -51,17 +51,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (!isHostAllowed(req.headers.host, allowed) || !isOriginAllowed(header(req, 'origin'), allowed)) {
+      // Both values are attacker-chosen: cap them so refused requests cannot flood the log.
       log.warn('request refused: host not allowed', {
-        host: req.headers.host,
-        origin: header(req, 'origin'),
+        host: req.headers.host?.slice(0, 200),
+        origin: header(req, 'origin')?.slice(0, 200),
       });
       return sendJson(res, 403, { error: 'forbidden', message: 'Host or Origin not allowed.' });
     }
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/mcp') return mcpNode(req, res);
     if (path === '/health' && options.healthCheckEnabled !== false) {
-      if (req.method !== 'GET' && req.method !== 'HEAD')
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
         return sendJson(res, 405, { error: 'method_not_allowed' });
+      }
       return sendJson(res, 200, {
         status: 'healthy',
         service: LOG_SERVICE,

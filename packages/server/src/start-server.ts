@@ -67,8 +67,9 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
         logger,
         demoPath: options.demoPath,
       });
-      if (runtime.isErr())
+      if (runtime.isErr()) {
         return errAsync<RunningServer, StartFailure>({ kind: 'InvalidConfig', failures: [runtime.error] });
+      }
       const rt = runtime.value;
       const common = { deps: rt.deps, logger, name: options.name ?? 'legacybridge', version: VERSION };
       logger.info('starting', {
