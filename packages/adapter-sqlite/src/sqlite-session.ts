@@ -158,7 +158,8 @@ export async function openSession(options: SessionOptions): Promise<Result<Sqlit
           ),
         ),
       );
-      log.debug('runner exited', { code, signal });
+      if (killed) log.debug('runner stopped', { code, signal });
+      else log.warn('runner exited unexpectedly', { code, signal });
       options.onExit?.(session);
       resolve();
     });

@@ -22,6 +22,18 @@ function adapter(config: Partial<SqliteAdapterConfig> = {}): DatabasePort {
   return a;
 }
 
+/**
+ * Starts the adapter's first runner and returns its pid: the one child process that appeared meanwhile
+ * (not "the highest pid": pids wrap around quickly on a busy machine).
+ */
+async function startOneRunner(db: DatabasePort): Promise<number> {
+  const before = new Set(childPids());
+  expect((await db.ping()).isOk()).toBe(true);
+  const started = childPids().filter((p) => !before.has(p));
+  expect(started).toHaveLength(1);
+  return started[0]!;
+}
+
 beforeAll(() => {
   fixture = createFixture();
   for (const pid of childPids()) pidsBefore.add(pid);
@@ -441,15 +453,9 @@ describe('timeouts, cancel and pooling', () => {
 
   it('fails only the in-flight request when a runner dies, then replaces it', async () => {
     const db = adapter({ pool: { size: 1, maxOverflow: 0 } });
-    await db.ping();
-    const ours = childPids().filter((p) => !pidsBefore.has(p));
+    const runner = await startOneRunner(db);
     const running = db.executeReadOnly(q(RUNAWAY), { ...limits, timeoutMs: 10_000 });
     await new Promise((r) => setTimeout(r, 100));
-    // The runner started by this adapter is the newest child process.
-    const runner = childPids()
-      .filter((p) => !pidsBefore.has(p))
-      .sort((a, b) => b - a)[0]!;
-    expect(ours).toContain(runner);
     process.kill(runner, 'SIGKILL');
     const failure = (await running)._unsafeUnwrapErr();
     expect(failure.kind).toBe('ConnectionFailed');
@@ -473,10 +479,7 @@ describe('timeouts, cancel and pooling', () => {
 
   it('pre-pings a runner idle past prePingIdleMs and replaces one that does not answer', async () => {
     const db = adapter({ pool: { size: 1, maxOverflow: 0, prePing: true }, prePingIdleMs: 0 });
-    await db.ping();
-    const runner = childPids()
-      .filter((p) => !pidsBefore.has(p))
-      .sort((a, b) => b - a)[0]!;
+    const runner = await startOneRunner(db);
     // A stopped process keeps its IPC channel open but never answers: only a ping can tell.
     process.kill(runner, 'SIGSTOP');
     const result = await db.executeReadOnly(q('SELECT 42'), { ...limits, timeoutMs: 10_000 });

@@ -74,13 +74,15 @@ async function startParent(deadlineMs: number) {
   return { parent, runnerPid };
 }
 
+// The watchdog polls every 250 ms; the generous wait below is for CPU starvation on a loaded CI
+// machine (every runaway statement in the parallel test files spins a core), not for the watchdog.
 describe('sqlite-runner watchdog', () => {
   it('kills an orphaned runner stuck in a runaway statement', async () => {
     const { parent, runnerPid } = await startParent(0);
     await new Promise((r) => setTimeout(r, 200));
     expect(running(runnerPid)).toBe(true);
     parent.kill('SIGKILL');
-    await eventually(() => !running(runnerPid), 2_000);
+    await eventually(() => !running(runnerPid), 5_000);
   });
 
   it('kills a runner whose statement overruns its deadline, even while the parent lives', async () => {
@@ -88,7 +90,7 @@ describe('sqlite-runner watchdog', () => {
     try {
       await new Promise((r) => setTimeout(r, 150));
       expect(running(runnerPid)).toBe(true);
-      await eventually(() => !running(runnerPid), 2_000);
+      await eventually(() => !running(runnerPid), 5_000);
     } finally {
       parent.kill('SIGKILL');
     }
