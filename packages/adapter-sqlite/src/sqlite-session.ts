@@ -119,6 +119,7 @@ export async function openSession(options: SessionOptions): Promise<Result<Sqlit
       serialization: 'advanced',
       // stdout is the MCP channel: the runner gets none.
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: runnerEnv(),
     });
   } catch (error) {
     return err(
@@ -346,6 +347,27 @@ async function checkTarget(target: SqliteTarget): Promise<DatabaseFailure | unde
       cause: error,
     });
   }
+}
+
+// The runner needs no secret (DATABASE_URL, API keys …) and must not inherit NODE_OPTIONS (a loader
+// or --inspect meant for the server). SQLite itself reads only the temp-directory and time-zone variables.
+const RUNNER_ENV_KEYS = [
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'SQLITE_TMPDIR',
+  'TZ',
+  'LANG',
+  'LC_ALL',
+  'SystemRoot',
+];
+
+function runnerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const key of RUNNER_ENV_KEYS) if (process.env[key] !== undefined) env[key] = process.env[key];
+  return env;
 }
 
 function cancelled(): DatabaseFailure {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatabasePort, QueryLimits } from '@legacybridge/core';
@@ -520,5 +520,24 @@ describe('timeouts, cancel and pooling', () => {
     // Close every other adapter of this file too, then no child of ours may remain.
     await Promise.all(adapters.map((a) => a.close()));
     expect(childPids().filter((p) => !pidsBefore.has(p))).toEqual([]);
+  });
+});
+
+describe('runner process hygiene', () => {
+  it('starts runners without the parent secrets or NODE_OPTIONS', async () => {
+    process.env.LEGACYBRIDGE_TEST_SECRET = 'do-not-leak';
+    try {
+      const db = adapter({ pool: { size: 1, maxOverflow: 0 } });
+      const before = new Set(childPids());
+      expect((await db.ping()).isOk()).toBe(true);
+      const [runner] = childPids().filter((p) => !before.has(p));
+      const environ = readFileSync(`/proc/${runner}/environ`, 'utf8').split('\u0000');
+      expect(environ.some((e) => e.startsWith('LEGACYBRIDGE_TEST_SECRET='))).toBe(false);
+      expect(environ.some((e) => e.startsWith('NODE_OPTIONS='))).toBe(false);
+      expect(environ.some((e) => e.startsWith('PATH='))).toBe(true);
+      await db.close();
+    } finally {
+      delete process.env.LEGACYBRIDGE_TEST_SECRET;
+    }
   });
 });
