@@ -22,10 +22,10 @@ type Connect = (config: { uri: string; multipleStatements: boolean }) => Promise
 
 function loadMysql(): Connect | string {
   try {
-    const require = createRequire(new URL('../../adapter-mysql/package.json', import.meta.url));
+    const require = createRequire(new URL('../package.json', import.meta.url));
     return (require('mysql2/promise') as { createConnection: Connect }).createConnection;
   } catch (error) {
-    return `mysql2 could not be loaded from packages/adapter-mysql (${String(error)})`;
+    return `mysql2 could not be loaded as a devDependency of core (${String(error)})`;
   }
 }
 

@@ -26,10 +26,10 @@ interface PgClient {
 
 function loadPg(): (new (config: { connectionString: string }) => PgClient) | string {
   try {
-    const require = createRequire(new URL('../../adapter-postgres/package.json', import.meta.url));
+    const require = createRequire(new URL('../package.json', import.meta.url));
     return (require('pg') as { Client: new (config: { connectionString: string }) => PgClient }).Client;
   } catch (error) {
-    return `pg could not be loaded from packages/adapter-postgres (${String(error)})`;
+    return `pg could not be loaded as a devDependency of core (${String(error)})`;
   }
 }
 

@@ -445,11 +445,11 @@ interface SqliteDatabase {
 
 function loadSqlite(): { open: () => SqliteDatabase } | string {
   try {
-    const require = createRequire(new URL('../../adapter-sqlite/package.json', import.meta.url));
+    const require = createRequire(new URL('../package.json', import.meta.url));
     const Database = require('better-sqlite3') as new (path: string) => SqliteDatabase;
     return { open: () => new Database(':memory:') };
   } catch (error) {
-    return `better-sqlite3 could not be loaded from packages/adapter-sqlite (${String(error)})`;
+    return `better-sqlite3 could not be loaded as a devDependency of core (${String(error)})`;
   }
 }
 
