@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The catalog module is built too (not exported) so bench/ can time its statements on raw pg.
+  entry: ['src/index.ts', 'src/postgres-catalog-sql.ts'],
   format: ['esm', 'cjs'],
   // tsc --build (composite projects) is the type gate; tsup's d.ts pass must not be composite.
   dts: { compilerOptions: { composite: false, incremental: false } },

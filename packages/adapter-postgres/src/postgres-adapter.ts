@@ -167,7 +167,7 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
     );
     (async () => {
       for (const task of deferred) await task();
-      if (resetSql !== undefined) await lease.client.query(resetSql);
+      for (const statement of resetSql ?? []) await lease.client.query(statement);
     })().then(
       () => {
         clearTimeout(timer);

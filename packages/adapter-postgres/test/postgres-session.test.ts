@@ -107,6 +107,22 @@ describeWithPostgres('postgres read-only session, timeouts and cancel (real serv
     expect(write.kind).toBe('ReadOnlyViolation');
   });
 
+  it('a transaction block a statement leaves open never reaches the next caller', async () => {
+    const pid = async () =>
+      (await adapter.executeReadOnly(q('SELECT pg_backend_pid()'), limits()))._unsafeUnwrap().rows[0]![0];
+    const before = await pid();
+    // The pool has one connection, so BEGIN runs on the backend just seen.
+    expect((await adapter.executeReadOnly(q('BEGIN'), limits())).isOk()).toBe(true);
+    // DISCARD ALL refuses to run inside the block, so that connection is destroyed, not reused.
+    expect(await pid()).not.toBe(before);
+    await waitFor(async () => {
+      const r = await db.admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [
+        before,
+      ]);
+      return r.rows[0].n === 0;
+    });
+  });
+
   it('applies the per-query timeout on the server and stops the statement there', async () => {
     const started = performance.now();
     const failure = (
