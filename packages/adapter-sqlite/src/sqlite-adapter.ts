@@ -201,7 +201,6 @@ export function createSqliteAdapterFromResolved(config: ResolvedSqliteConfig): D
     executeReadOnly(query: ReadOnlyQuery, limits: QueryLimits, signal?: AbortSignal) {
       const invalid = wrongDialect(query);
       if (invalid) return new ResultAsync(Promise.resolve(err(invalid)));
-      const started = performance.now();
       const request: RunnerRequest = {
         t: 'query',
         sql: query.sql,
@@ -209,13 +208,21 @@ export function createSqliteAdapterFromResolved(config: ResolvedSqliteConfig): D
         maxBytes: limits.maxBytes,
         maxBinaryBytes: config.maxBinaryBytes,
       };
-      return withSession((s) => s.request(request, { timeoutMs: limits.timeoutMs, signal }), {
+      // Timed from the request, not from acquiring: a runner's start is not the query's duration.
+      const run = async (s: SqliteSession) => {
+        const started = performance.now();
+        const raw = await s.request(request, { timeoutMs: limits.timeoutMs, signal });
+        return raw.map((r) =>
+          toQueryResult(r as RawQuery, config.maxBinaryBytes, performance.now() - started),
+        );
+      };
+      return withSession(run, {
         signal,
         // A PRAGMA can change connection state (locking_mode, busy_timeout …) even when it returns
         // rows; rather than parse it, retire the runner so no state outlives the query. Conservative:
         // a false match only costs a new runner.
         retire: /pragma/i.test(query.sql),
-      }).map((raw) => toQueryResult(raw as RawQuery, config.maxBinaryBytes, performance.now() - started));
+      });
     },
 
     explain(query: ReadOnlyQuery, limits: QueryLimits, signal?: AbortSignal) {

@@ -208,6 +208,15 @@ describe('introspection', () => {
     expect(runaway.isOk()).toBe(true);
   });
 
+  it('times a query from its request, not from starting the runner', async () => {
+    const db = adapter();
+    const started = performance.now();
+    const result = (await db.executeReadOnly(q('SELECT 1'), limits))._unsafeUnwrap();
+    const total = performance.now() - started;
+    // The first request starts a process (≥ tens of ms); SELECT 1 itself takes well under that.
+    expect(result.durationMs).toBeLessThan(total / 2);
+  });
+
   it('answers ping and serverInfo', async () => {
     const db = adapter();
     expect((await db.ping()).isOk()).toBe(true);
@@ -227,6 +236,7 @@ describe('queries: caps and values', () => {
     expect(capped.rows).toHaveLength(100);
     expect(capped.rows[99]).toEqual([100, 'row 100']);
     expect(capped).toMatchObject({ truncated: true, truncatedBy: 'rows' });
+    expect(capped.durationMs).toBeGreaterThan(0);
     expect(capped.columns).toEqual([
       { name: 'n', nativeType: 'INTEGER', logicalType: 'integer' },
       { name: 'label', nativeType: 'TEXT', logicalType: 'text' },
