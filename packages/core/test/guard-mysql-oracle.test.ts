@@ -214,7 +214,7 @@ describe.skipIf(skipReason !== undefined && !required)(
         if (allOk) outcomes.ok++;
         else outcomes.accepted++;
       }
-    expect(outcomes.ok).toBeGreaterThan(100);
+      expect(outcomes.ok).toBeGreaterThan(100);
       expect(outcomes.refused).toBeGreaterThan(100);
     });
   },
