@@ -17,6 +17,7 @@ import {
 import { errAsync, ResultAsync } from 'neverthrow';
 import {
   type CatalogQuery,
+  type ColumnRow,
   explainSql,
   type ForeignKeyRow,
   foreignKeysQuery,
@@ -26,7 +27,6 @@ import {
   listColumnsInSchemaQuery,
   listTablesAllQuery,
   listTablesInSchemaQuery,
-  type ResolvedColumnRow,
   resolveColumnRows,
   serverInfoQuery,
   type TableRow,
@@ -204,7 +204,7 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     listColumns(filter) {
       const schema = schemaOf(filter?.schema);
       return catalog(async (session) => {
-        const rows = resolveColumnRows(
+        const { columns, isJson } = resolveColumnRows(
           await rowsOf(
             session,
             schema === undefined
@@ -212,12 +212,12 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
               : listColumnsInSchemaQuery(session.flavour, schema),
           ),
         );
-        return rows.map(
+        return columns.map(
           (r): ColumnSummary => ({
             table: { schema: r.schema_name, name: r.table_name },
             name: r.column_name,
             nativeType: r.column_type,
-            logicalType: logicalTypeOfColumn(r.data_type, r.column_type, r.isJson),
+            logicalType: logicalTypeOfColumn(r.data_type, r.column_type, isJson(r)),
             comment: r.column_comment || undefined,
           }),
         );
@@ -241,14 +241,15 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
           (candidates.length === 1 ? candidates[0] : undefined);
         if (!found) throw notFound;
         const [at, name] = [found.schema_name, found.table_name];
-        const columnRows = resolveColumnRows(
+        const resolved = resolveColumnRows(
           await rowsOf(session, tableColumnsQuery(session.flavour, at, name)),
-        ).filter((r) => r.table_name === name);
+        );
+        const columnRows = resolved.columns.filter((r) => r.table_name === name);
         const fkRows = await rowsOf(session, foreignKeysQuery(at, name));
         const indexRows = (await rowsOf(session, indexesQuery(at, name))).filter(
           (r) => r.table_name === name,
         );
-        return buildDetail(toTableInfo(found), columnRows, fkRows, indexRows);
+        return buildDetail(toTableInfo(found), columnRows, resolved.isJson, fkRows, indexRows);
       });
     },
 
@@ -328,7 +329,8 @@ function toTableInfo(r: TableRow): TableInfo {
 
 function buildDetail(
   table: TableInfo,
-  columnRows: readonly ResolvedColumnRow[],
+  columnRows: readonly ColumnRow[],
+  isJson: (row: ColumnRow) => boolean,
   fkRows: readonly ForeignKeyRow[],
   indexRows: readonly IndexRow[],
 ): TableDetail {
@@ -349,7 +351,7 @@ function buildDetail(
       name: r.column_name,
       ordinal: Number(r.ordinal),
       nativeType: r.column_type,
-      logicalType: logicalTypeOfColumn(r.data_type, r.column_type, r.isJson),
+      logicalType: logicalTypeOfColumn(r.data_type, r.column_type, isJson(r)),
       nullable: r.is_nullable === 'YES',
       default: r.column_default ?? undefined,
       primaryKeyPosition: primaryKey.includes(r.column_name)

@@ -141,27 +141,33 @@ export interface ColumnRow {
   readonly column_comment: string | null;
 }
 
-/** A column row with its JSON flag resolved. */
-export type ResolvedColumnRow = ColumnRow & { readonly isJson: boolean };
+/** The column rows of a column query, and which of them MariaDB's `json_valid` checks mark as JSON. */
+export interface ResolvedColumns {
+  readonly columns: readonly ColumnRow[];
+  readonly isJson: (row: ColumnRow) => boolean;
+}
 
-/** Splits the column queries' rows into columns, flagging those a `json_valid(`col`)` check marks as JSON. */
-export function resolveColumnRows(rows: readonly ColumnRow[]): ResolvedColumnRow[] {
+/**
+ * Splits a column query's rows into columns and JSON checks. Rows are kept as they are (no copies):
+ * listColumns reads tens of thousands on a legacy schema.
+ */
+export function resolveColumnRows(rows: readonly ColumnRow[]): ResolvedColumns {
   const json = new Set<string>();
-  const columns: ResolvedColumnRow[] = [];
+  const columns: ColumnRow[] = [];
   for (const r of rows) {
     if (Number(r.json_check) === 1) {
       const column = /^json_valid\(`((?:[^`]|``)*)`\)$/.exec(r.column_name)?.[1];
       if (column !== undefined)
         json.add(`${r.schema_name}\u0000${r.table_name}\u0000${column.replaceAll('``', '`')}`);
     } else {
-      columns.push({ ...r, isJson: false });
+      columns.push(r);
     }
   }
-  if (json.size === 0) return columns;
-  return columns.map((c) => ({
-    ...c,
-    isJson: json.has(`${c.schema_name}\u0000${c.table_name}\u0000${c.column_name}`),
-  }));
+  const isJson =
+    json.size === 0
+      ? () => false
+      : (c: ColumnRow) => json.has(`${c.schema_name}\u0000${c.table_name}\u0000${c.column_name}`);
+  return { columns, isJson };
 }
 
 /**

@@ -16,6 +16,20 @@ import type { CellValue, LogicalType, ResultColumn } from '@legacybridge/core';
  * `isJson` true when MariaDB's JSON alias shows as a `json_valid` check on a longtext.
  */
 export function logicalTypeOfColumn(dataType: string, columnType: string, isJson = false): LogicalType {
+  // A legacy schema repeats a few dozen types across tens of thousands of columns.
+  const key = `${isJson ? 'j' : ''}${columnType}`;
+  let known = columnTypeCache.get(key);
+  if (known === undefined) {
+    known = classifyColumn(dataType, columnType, isJson);
+    if (columnTypeCache.size > 2_000) columnTypeCache.clear();
+    columnTypeCache.set(key, known);
+  }
+  return known;
+}
+
+const columnTypeCache = new Map<string, LogicalType>();
+
+function classifyColumn(dataType: string, columnType: string, isJson: boolean): LogicalType {
   const t = dataType.toLowerCase();
   const full = columnType.toLowerCase();
   if (isJson || t === 'json') return 'json';

@@ -49,7 +49,7 @@ describe('catalog queries', () => {
       column('t', 'plain'),
       column('v', 'doc'),
     ]);
-    expect(rows.map((r) => [r.table_name, r.column_name, r.isJson])).toEqual([
+    expect(rows.columns.map((r) => [r.table_name, r.column_name, rows.isJson(r)])).toEqual([
       ['t', 'doc', true],
       ['t', 'we`ird', true],
       ['t', 'plain', false],
