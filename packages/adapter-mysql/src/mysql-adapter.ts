@@ -39,7 +39,6 @@ import { createMysqlPool } from './mysql-pool.js';
 import {
   ensureTimeout,
   killQuery,
-  type MysqlFlavour,
   type MysqlSession,
   mayLeaveSessionState,
   openSession,
@@ -68,7 +67,6 @@ export function createMysqlAdapter(config: MysqlAdapterConfig): DatabasePort {
 export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): DatabasePort {
   const logger = config.logger.child({ adapter: 'mysql' });
   const secrets = config.password ? [config.password] : [];
-  let flavour: MysqlFlavour | undefined;
   const pool = createMysqlPool({
     pool: config.pool,
     overflowIdleMs: config.overflowIdleMs,
@@ -76,9 +74,7 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     logger,
     open: async (onClose) => {
       try {
-        const session = await openSession(config, config.catalogTimeoutMs, onClose);
-        flavour = session.flavour;
-        return session;
+        return await openSession(config, config.catalogTimeoutMs, onClose);
       } catch (error) {
         // Codes only: driver text can name hosts and users.
         const e = error as { code?: unknown; errno?: unknown };
@@ -283,7 +279,7 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     },
 
     close() {
-      logger.debug('closing mysql pool', { flavour });
+      logger.debug('closing mysql pool', { ...pool.stats() });
       return pool.close();
     },
   };
