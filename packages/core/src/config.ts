@@ -65,6 +65,12 @@ export const CONFIG_VARIABLES = {
     doc: 'Database to serve, e.g. postgresql://user:pass@host:5432/db. Unset: the embedded demo database.',
     secret: true,
   },
+  DB_PASSWORD: {
+    schema: z.string().refine((v) => v.trim() !== '', { message: 'must not be blank' }),
+    default: undefined,
+    doc: 'Database password; replaces the one in DATABASE_URL (use DB_PASSWORD_FILE to read it from a secret file).',
+    secret: true,
+  },
   SQLITE_PATH: {
     schema: z.string().trim().min(1),
     default: undefined,
@@ -163,6 +169,8 @@ export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
 
 export interface AppConfig {
   readonly databaseUrl?: string | undefined;
+  /** Replaces the password in `databaseUrl` when set (DB_PASSWORD or DB_PASSWORD_FILE). */
+  readonly databasePassword?: string | undefined;
   readonly sqlitePath?: string | undefined;
   readonly pool: {
     readonly size: number;
@@ -255,6 +263,7 @@ export function loadConfig(
   const appEnv = p.APP_ENV;
   return ok({
     databaseUrl: p.DATABASE_URL,
+    databasePassword: p.DB_PASSWORD,
     sqlitePath: p.SQLITE_PATH,
     pool: {
       size: p.DB_POOL_SIZE,

@@ -4,6 +4,7 @@ import { CONFIG_VARIABLES, type ConfigVariable, loadConfig } from '../src/config
 // One malformed value per variable. ALLOWED_HOSTS is a free comma list: every text is valid.
 const MALFORMED: Record<Exclude<ConfigVariable, 'ALLOWED_HOSTS'>, string> = {
   DATABASE_URL: '   ',
+  DB_PASSWORD: '  ',
   SQLITE_PATH: ' ',
   DB_POOL_SIZE: 'five',
   DB_MAX_OVERFLOW: '-1',
@@ -115,7 +116,7 @@ describe('loadConfig', () => {
 
   it('never echoes a secret’s value', () => {
     const secrets = Object.entries(CONFIG_VARIABLES).filter(([, spec]) => 'secret' in spec && spec.secret);
-    expect(secrets.map(([name]) => name).sort()).toEqual(['DATABASE_URL', 'REDIS_URL']);
+    expect(secrets.map(([name]) => name).sort()).toEqual(['DATABASE_URL', 'DB_PASSWORD', 'REDIS_URL']);
     const env = {
       DATABASE_URL: 'postgresql://admin:hunter2@db/prod',
       REDIS_URL: 'redis://:s3cr3t@cache:6379',

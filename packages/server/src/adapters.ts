@@ -1,8 +1,10 @@
+import { mysqlAdapter } from '@legacybridge/adapter-mysql';
+import { postgresAdapter } from '@legacybridge/adapter-postgres';
 import { sqliteAdapter } from '@legacybridge/adapter-sqlite';
 import type { AdapterDefinition } from '@legacybridge/core';
 
 /**
- * The adapters this package registers by default. Network databases join as their adapter packages
- * land; until then their schemes are refused with the list of supported ones.
+ * The adapters this package registers by default, by URL scheme: `sqlite:` (and bare file paths),
+ * `postgres:`/`postgresql:`, `mysql:`/`mariadb:`. Other schemes are refused with this list.
  */
-export const DEFAULT_ADAPTERS: readonly AdapterDefinition[] = [sqliteAdapter];
+export const DEFAULT_ADAPTERS: readonly AdapterDefinition[] = [sqliteAdapter, postgresAdapter, mysqlAdapter];

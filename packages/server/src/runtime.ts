@@ -76,6 +76,7 @@ export function createRuntime(input: RuntimeInput): Result<Runtime, ConfigFailur
     url,
     pool: config.pool,
     logger: input.logger.child({ component: 'db' }),
+    password: config.databasePassword,
   });
   if (db.isErr()) return err(db.error);
 

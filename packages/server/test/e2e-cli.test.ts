@@ -11,6 +11,7 @@ import {
   requireBuiltCli,
   runCli,
   type Sandbox,
+  textOf,
 } from './support/cli-harness.js';
 
 let sandbox: Sandbox;
@@ -80,15 +81,36 @@ describe('legacybridge CLI: usage and configuration errors', () => {
   });
 
   it.each([
-    ['--url', ['--url', 'postgres://u:hunter2@127.0.0.1:1/db'], {}],
-    ['positional', ['postgres://u:hunter2@127.0.0.1:1/db'], {}],
-    ['DATABASE_URL', [], { DATABASE_URL: 'postgres://u:hunter2@127.0.0.1:1/db', LOG_LEVEL: 'debug' }],
-  ])('a password in the URL (%s) never reaches stderr', async (_how, args, env) => {
+    ['--url', ['--url', 'oracle://u:hunter2@127.0.0.1:1/db'], {}],
+    ['positional', ['oracle://u:hunter2@127.0.0.1:1/db'], {}],
+    ['DATABASE_URL', [], { DATABASE_URL: 'oracle://u:hunter2@127.0.0.1:1/db', LOG_LEVEL: 'debug' }],
+  ])('a password in an unsupported URL (%s) never reaches stderr', async (_how, args, env) => {
     const run = await runCli(args, { ...sandbox.env, ...env });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/unsupported scheme "postgres:"/);
+    expect(run.stderr).toMatch(/unsupported scheme "oracle:"/);
+    expect(run.stderr).toMatch(/mysql:\/\/.*postgres:\/\/.*sqlite:\/\//);
     expect(run.stderr + run.stdout).not.toContain('hunter2');
   });
+
+  it.each([
+    ['postgres', 'postgres://u:hunter2@127.0.0.1:1/db'],
+    ['mysql', 'mysql://u:hunter2@127.0.0.1:1/db'],
+  ])(
+    'an unreachable %s database is a clear tool error, and its password never reaches stderr',
+    async (_db, url) => {
+      const conn = await connectStdio('v1', { ...sandbox.env, DATABASE_URL: url, LOG_LEVEL: 'debug' });
+      try {
+        const result = await conn.client.callTool({ name: 'list_tables', arguments: {} });
+        expect(result.isError).toBe(true);
+        expect(textOf(result)).toMatch(/unreachable/i);
+        expect(textOf(result)).not.toContain('hunter2');
+      } finally {
+        await conn.close();
+      }
+      expect(conn.stderr()).not.toContain('hunter2');
+      expect(conn.stderr()).toContain('127.0.0.1:1');
+    },
+  );
 });
 
 describe('legacybridge CLI: database sources', () => {

@@ -139,6 +139,36 @@ describe('createRuntime', () => {
   });
 });
 
+describe('database password', () => {
+  it('passes DB_PASSWORD (or DB_PASSWORD_FILE) to the adapter, never into the description', async () => {
+    const secretFile = join(dir, 'db-password');
+    writeFileSync(secretFile, 's3cret-from-file\n');
+    const settings = (
+      await loadSettings({ DATABASE_URL: 'sqlite:///x.db', DB_PASSWORD_FILE: secretFile })
+    )._unsafeUnwrap();
+    expect(settings.config.databasePassword).toBe('s3cret-from-file');
+    const created: AdapterCreateInput[] = [];
+    const definition: AdapterDefinition = {
+      dialect: 'postgres',
+      schemes: ['postgres'],
+      create(input) {
+        created.push(input);
+        return ok(createFakeDatabase({ dialect: 'postgres' }));
+      },
+    };
+    const runtime = createRuntime({
+      settings: {
+        config: { ...settings.config, databaseUrl: 'postgres://app@db:5432/erp' },
+        urlSource: 'DATABASE_URL',
+      },
+      adapters: [definition],
+      logger: noopLogger,
+    })._unsafeUnwrap();
+    expect(created[0]?.password).toBe('s3cret-from-file');
+    expect(runtime.description).not.toContain('s3cret');
+  });
+});
+
 describe('loadSettings', () => {
   it('flags override the environment', async () => {
     const settings = (
