@@ -14,7 +14,7 @@ describe('searchSchema', () => {
       fakeTable('ORDER', [col]), // exact
       fakeTable('SALES_ORDER', [col]), // word part
       fakeTable('XORDERX', [col]), // substring
-      fakeTable('ORDRE', [col]), // a transposition is edit distance 2: no match
+      fakeTable('ORDRE', [col]), // a transposition is edit distance 2: only the weak shared-start match
       fakeTable('OEDER', [col]), // one substitution: fuzzy
       fakeTable('CUSTOMER', [col]), // no match
     ]);
@@ -25,11 +25,25 @@ describe('searchSchema', () => {
       'SALES_ORDER',
       'XORDERX',
       'OEDER',
+      'ORDRE',
     ]);
     const scores = matches.filter((m) => m.type === 'table').map((m) => m.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(new Set(scores).size).toBe(scores.length);
     expect(matches.find((m) => m.table === 'ORDER')?.reason).toContain('name is "order"');
+  });
+
+  it('finds truncated legacy names from plain words, below every stronger match', async () => {
+    const d = deps([
+      fakeTable('CUSTMST', [col]),
+      fakeTable('ORDHDR', [col]),
+      fakeTable('INVBAL', [col]),
+      fakeTable('CUSTOMER_ORDERS', [col]),
+    ]);
+    const { matches } = (await searchSchema(d, { query: 'customer order' }))._unsafeUnwrap();
+    const tables = labels(matches.filter((m) => m.type === 'table'));
+    expect(tables).toEqual(['CUSTOMER_ORDERS', 'CUSTMST', 'ORDHDR']);
+    expect(matches.find((m) => m.table === 'ORDHDR')?.reason).toContain('may abbreviate "order"');
   });
 
   it('finds legacy abbreviations by word part and by comment, tables before equal columns', async () => {

@@ -23,7 +23,15 @@ export interface SearchSchemaOutput {
 const DEFAULT_LIMIT = 20;
 
 // Rank of each kind of hit; a table outranks a column with the same hit.
-const SCORE = { exact: 100, prefix: 70, part: 55, substring: 40, fuzzy: 25, comment: 20 } as const;
+const SCORE = {
+  exact: 100,
+  prefix: 70,
+  part: 55,
+  substring: 40,
+  fuzzy: 25,
+  comment: 20,
+  abbreviation: 10,
+} as const;
 
 /**
  * Ranked tables and columns whose names or comments match the words of `query`:
@@ -111,5 +119,18 @@ function scoreWord(
   if (comment !== undefined && w.length >= 3 && comment.includes(w)) {
     return { score: SCORE.comment, reason: `comment mentions "${w}"` };
   }
+  // Legacy names abbreviate by truncation (CUSTMST for customer master, ORDHDR for order header):
+  // a shared start of three or more letters is weak evidence, ranked below everything else and
+  // by how much is shared.
+  if (w.length >= 4) {
+    const shared = Math.max(commonPrefixLength(lower, w), ...parts.map((p) => commonPrefixLength(p, w)));
+    if (shared >= 3) return { score: SCORE.abbreviation + shared, reason: `name may abbreviate "${w}"` };
+  }
   return undefined;
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
