@@ -2,6 +2,7 @@ export * from './config.js';
 export * from './errors.js';
 export * from './guard/index.js';
 export * from './model.js';
+export * from './pool/index.js';
 export * from './ports.js';
 export * from './registry.js';
 export * from './use-cases/check-readiness.js';
