@@ -4,6 +4,9 @@ import {
   type LoggerPort,
   noopLogger,
   type PoolOptions,
+  poolIdleMsSchema,
+  poolOptionsSchema,
+  resolvePoolOptions,
   urlScheme,
 } from '@legacybridge/core';
 import { err, ok, type Result } from 'neverthrow';
@@ -87,20 +90,10 @@ export const MYSQL_URL_PARAMETERS = [
   'connect_timeout',
 ] as const;
 
-const ms = (max: number) => z.number().int().min(0).max(max);
-
 const schema = z.object({
   url: z.string().trim().min(1, { message: 'must not be empty' }),
   password: z.string().optional(),
-  pool: z
-    .object({
-      size: z.number().int().min(1).max(1000).optional(),
-      maxOverflow: z.number().int().min(0).max(10_000).optional(),
-      acquireTimeoutMs: ms(3_600_000).optional(),
-      recycleMs: ms(604_800_000).optional(),
-      prePing: z.boolean().optional(),
-    })
-    .optional(),
+  pool: poolOptionsSchema().optional(),
   connectTimeoutMs: z.number().int().min(1).max(600_000).optional(),
   catalogTimeoutMs: z.number().int().min(1).max(3_600_000).optional(),
   maxBinaryBytes: z
@@ -109,8 +102,8 @@ const schema = z.object({
     .min(0)
     .max(64 * 1024 * 1024)
     .optional(),
-  overflowIdleMs: ms(86_400_000).optional(),
-  prePingIdleMs: ms(86_400_000).optional(),
+  overflowIdleMs: poolIdleMsSchema.optional(),
+  prePingIdleMs: poolIdleMsSchema.optional(),
 });
 
 const BOOL_TRUE = ['true', '1', 'yes', 'on', 'required'];
@@ -141,7 +134,7 @@ export function parseMysqlConfig(
     password: c.password ?? url.password,
     database: url.database,
     tls: url.tls,
-    pool: { ...MYSQL_POOL_DEFAULTS, ...definedOnly(c.pool ?? {}) },
+    pool: resolvePoolOptions(c.pool, MYSQL_POOL_DEFAULTS),
     logger: input.logger ?? noopLogger,
     connectTimeoutMs: c.connectTimeoutMs ?? url.connectTimeoutMs ?? 10_000,
     catalogTimeoutMs: c.catalogTimeoutMs ?? 30_000,
@@ -282,8 +275,4 @@ export function toMysql2Ssl(
   if (tls.certPath) ssl.cert = readFile(tls.certPath);
   if (tls.keyPath) ssl.key = readFile(tls.keyPath);
   return ssl;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

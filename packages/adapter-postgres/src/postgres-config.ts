@@ -7,6 +7,9 @@ import {
   type LoggerPort,
   noopLogger,
   type PoolOptions,
+  poolIdleMsSchema,
+  poolOptionsSchema,
+  resolvePoolOptions,
   urlScheme,
 } from '@legacybridge/core';
 import { err, ok, type Result } from 'neverthrow';
@@ -101,15 +104,7 @@ const ms = (max: number) => z.number().int().min(0).max(max);
 const schema = z.object({
   url: z.string().trim().min(1, { message: 'must not be empty' }),
   password: z.string().optional(),
-  pool: z
-    .object({
-      size: z.number().int().min(1).max(1000).optional(),
-      maxOverflow: z.number().int().min(0).max(10_000).optional(),
-      acquireTimeoutMs: ms(3_600_000).optional(),
-      recycleMs: ms(604_800_000).optional(),
-      prePing: z.boolean().optional(),
-    })
-    .optional(),
+  pool: poolOptionsSchema().optional(),
   statementTimeoutMs: z.number().int().min(1).max(86_400_000).optional(),
   connectTimeoutMs: z.number().int().min(1).max(600_000).optional(),
   catalogTimeoutMs: z.number().int().min(1).max(3_600_000).optional(),
@@ -119,8 +114,8 @@ const schema = z.object({
     .min(0)
     .max(64 * 1024 * 1024)
     .optional(),
-  overflowIdleMs: ms(86_400_000).optional(),
-  prePingIdleMs: ms(86_400_000).optional(),
+  overflowIdleMs: poolIdleMsSchema.optional(),
+  prePingIdleMs: poolIdleMsSchema.optional(),
   cancelGraceMs: ms(600_000).optional(),
 });
 
@@ -151,7 +146,7 @@ export function parsePostgresConfig(
     // A password resolved by the SecretPort wins over one written in the URL.
     password: c.password ?? url.password,
     applicationName: url.applicationName ?? 'legacybridge',
-    pool: { ...POSTGRES_POOL_DEFAULTS, ...definedOnly(c.pool ?? {}) },
+    pool: resolvePoolOptions(c.pool, POSTGRES_POOL_DEFAULTS),
     logger,
     statementTimeoutMs: c.statementTimeoutMs ?? 30_000,
     connectTimeoutMs: c.connectTimeoutMs ?? url.connectTimeoutMs ?? 5_000,
@@ -293,8 +288,4 @@ function decode(text: string): string {
   } catch {
     return text;
   }
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -5,6 +5,9 @@ import {
   type LoggerPort,
   noopLogger,
   type PoolOptions,
+  poolIdleMsSchema,
+  poolOptionsSchema,
+  resolvePoolOptions,
   urlScheme,
 } from '@legacybridge/core';
 import { err, ok, type Result } from 'neverthrow';
@@ -63,15 +66,8 @@ const ms = (max: number) => z.number().int().min(0).max(max);
 
 const schema = z.object({
   url: z.string().trim().min(1, { message: 'must not be empty' }),
-  pool: z
-    .object({
-      size: z.number().int().min(1).max(256).optional(),
-      maxOverflow: z.number().int().min(0).max(1024).optional(),
-      acquireTimeoutMs: ms(3_600_000).optional(),
-      recycleMs: ms(604_800_000).optional(),
-      prePing: z.boolean().optional(),
-    })
-    .optional(),
+  // Each session is a process: fewer than a network database allows.
+  pool: poolOptionsSchema({ maxSize: 256, maxOverflow: 1024 }).optional(),
   cwd: z.string().min(1).optional(),
   busyTimeoutMs: ms(3_600_000).optional(),
   catalogTimeoutMs: z.number().int().min(1).max(3_600_000).optional(),
@@ -81,8 +77,8 @@ const schema = z.object({
     .min(0)
     .max(64 * 1024 * 1024)
     .optional(),
-  overflowIdleMs: ms(86_400_000).optional(),
-  prePingIdleMs: ms(86_400_000).optional(),
+  overflowIdleMs: poolIdleMsSchema.optional(),
+  prePingIdleMs: poolIdleMsSchema.optional(),
 });
 
 /**
@@ -103,7 +99,7 @@ export function parseSqliteConfig(
   const c = parsed.data;
   return parseSqliteUrl(c.url, c.cwd ?? process.cwd(), variable).map((target) => ({
     target,
-    pool: { ...SQLITE_POOL_DEFAULTS, ...definedOnly(c.pool ?? {}) },
+    pool: resolvePoolOptions(c.pool, SQLITE_POOL_DEFAULTS),
     logger: input.logger ?? noopLogger,
     busyTimeoutMs: c.busyTimeoutMs ?? 5_000,
     catalogTimeoutMs: c.catalogTimeoutMs ?? 30_000,
@@ -152,8 +148,4 @@ export function parseSqliteUrl(
 
 function fileAt(path: string, cwd: string): SqliteTarget {
   return { kind: 'file', path: isAbsolute(path) ? resolve(path) : resolve(cwd, path) };
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,15 +1,21 @@
-import { type DatabaseFailure, dbFailure, type PoolOptions, type PoolStats } from '@legacybridge/core';
-import { err, ok, type Result } from 'neverthrow';
+import {
+  createSessionPool,
+  type DatabaseFailure,
+  isDatabaseFailure,
+  type PoolOptions,
+  type PoolStats,
+} from '@legacybridge/core';
+import { err, type Result } from 'neverthrow';
 import type { SqliteSession } from './sqlite-session.js';
 
 /**
- * A pool of runner sessions with core's PoolOptions semantics: up to `size + maxOverflow` sessions,
- * opened lazily; a request waits up to `acquireTimeoutMs`; sessions older than `recycleMs` are retired
- * when released; sessions beyond `size` are retired after `overflowIdleMs` idle.
+ * Runner sessions in core's session pool (PoolOptions semantics: size + overflow, bounded wait,
+ * recycle, pre-ping, overflow retirement), with Results instead of rejections.
  *
- * Pre-ping: a runner that dies is noticed at once (its `exit` event removes it), so a dead runner is
- * never handed out. What a ping adds is proof that a long-idle runner still answers on its channel;
- * with `prePing`, a runner idle longer than `prePingIdleMs` is pinged first and replaced on failure.
+ * Pre-ping: a runner that dies is noticed at once (its `exit` event reports it lost), so a dead runner
+ * is never handed out. What a ping adds is proof that a long-idle runner still answers on its channel.
+ * A retired runner keeps its slot until its process has exited, so the pool never runs more processes
+ * than its maximum.
  */
 
 /** What the pool needs besides PoolOptions. */
@@ -40,187 +46,43 @@ export interface RunnerPool {
   close(): Promise<void>;
 }
 
-type Waiter = {
-  /** False when the waiter already gave up (timeout, abort): the caller must keep the session. */
-  readonly settle: (result: Result<SqliteSession, DatabaseFailure>) => boolean;
-};
-
-const PING_TIMEOUT_MS = 2_000;
-
 /** A new, empty pool: nothing starts until the first `use`. */
 export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
-  const { pool } = options;
-  const max = pool.size + pool.maxOverflow;
-  const sessions = new Set<SqliteSession>();
-  const idle: SqliteSession[] = [];
-  const idleTimers = new Map<SqliteSession, NodeJS.Timeout>();
-  const waiters: Waiter[] = [];
-  const starting = new Set<Promise<unknown>>();
-  let closing: Promise<void> | undefined;
-
-  const total = () => sessions.size + starting.size;
-
-  const onExit = (session: SqliteSession) => {
-    sessions.delete(session);
-    takeFromIdle(session);
-    // A crashed runner frees a slot: someone waiting may start a new one.
-    if (!closing && waiters.length > 0 && total() < max) void startFor(waiters.shift()!);
-  };
-
-  const takeFromIdle = (session: SqliteSession) => {
-    const i = idle.indexOf(session);
-    if (i >= 0) idle.splice(i, 1);
-    const timer = idleTimers.get(session);
-    if (timer) clearTimeout(timer);
-    idleTimers.delete(session);
-  };
-
-  const start = (): Promise<Result<SqliteSession, DatabaseFailure>> => {
-    const opening = options.open(onExit).then((result) => {
-      starting.delete(opening);
-      if (result.isOk()) {
-        sessions.add(result.value);
-        if (closing) {
-          void result.value.kill();
-          return err(closedFailure());
-        }
-        result.value.setBusy(true);
-      }
-      return result;
-    });
-    starting.add(opening);
-    return opening;
-  };
-
-  const startFor = async (waiter: Waiter) => {
-    const result = await start();
-    if (!waiter.settle(result) && result.isOk()) release(result.value, false);
-  };
-
-  const expired = (session: SqliteSession) =>
-    pool.recycleMs > 0 && Date.now() - session.createdAt >= pool.recycleMs;
-
-  const acquire = async (signal?: AbortSignal): Promise<Result<SqliteSession, DatabaseFailure>> => {
-    for (;;) {
-      if (closing) return err(closedFailure());
-      if (signal?.aborted) return err(cancelledWhileWaiting());
-      const session = idle.pop();
-      if (!session) break;
-      takeFromIdle(session);
-      if (!session.alive) continue;
-      if (expired(session)) {
-        void session.kill();
-        continue;
-      }
-      session.setBusy(true);
-      if (pool.prePing && Date.now() - session.lastUsedAt > options.prePingIdleMs) {
-        const pong = await session.request({ t: 'ping' }, { timeoutMs: PING_TIMEOUT_MS });
-        if (pong.isErr() || closing) {
-          void session.kill();
-          continue;
-        }
-      }
-      return ok(session);
-    }
-    if (total() < max) return start();
-    return wait(signal);
-  };
-
-  const wait = (signal?: AbortSignal): Promise<Result<SqliteSession, DatabaseFailure>> =>
-    new Promise((resolve) => {
-      const since = Date.now();
-      let settled = false;
-      const waiter: Waiter = {
-        settle: (result) => {
-          if (settled) return false;
-          settled = true;
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          resolve(result);
-          return true;
-        },
-      };
-      const leave = (failure: DatabaseFailure) => {
-        const i = waiters.indexOf(waiter);
-        if (i >= 0) waiters.splice(i, 1);
-        waiter.settle(err(failure));
-      };
-      const onAbort = () => leave(cancelledWhileWaiting());
-      const timer = setTimeout(() => {
-        const waitedMs = Date.now() - since;
-        leave(
-          dbFailure('PoolExhausted', {
-            waitedMs,
-            message: `no SQLite runner free after ${waitedMs} ms (max ${max})`,
-          }),
-        );
-      }, pool.acquireTimeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      waiters.push(waiter);
-    });
-
-  const release = (session: SqliteSession, retire: boolean) => {
-    if (!session.alive) return; // onExit already freed its slot
-    if (closing || retire || expired(session)) {
-      // Killing frees the slot in onExit, which then starts a runner for the next waiter.
-      void session.kill();
-      return;
-    }
-    for (let waiter = waiters.shift(); waiter; waiter = waiters.shift()) {
-      if (waiter.settle(ok(session))) return;
-    }
-    session.setBusy(false);
-    idle.push(session);
-    if (sessions.size > pool.size) {
-      const timer = setTimeout(() => {
-        idleTimers.delete(session);
-        if (idle.includes(session) && sessions.size > pool.size) {
-          takeFromIdle(session);
-          void session.kill();
-        }
-      }, options.overflowIdleMs);
-      // An idle-retirement timer must not keep a CLI alive.
-      timer.unref();
-      idleTimers.set(session, timer);
-    }
-  };
+  const sessions = createSessionPool<SqliteSession>({
+    pool: options.pool,
+    overflowIdleMs: options.overflowIdleMs,
+    prePingIdleMs: options.prePingIdleMs,
+    names: { adapter: 'SQLite', session: 'SQLite runner' },
+    open: async (lost) => {
+      const opened = await options.open(lost);
+      if (opened.isErr()) throw opened.error;
+      return opened.value;
+    },
+    ping: async (session, timeoutMs) => (await session.request({ t: 'ping' }, { timeoutMs })).isOk(),
+    close: (session) => session.kill(),
+    createdAt: (session) => session.createdAt,
+    alive: (session) => session.alive,
+    // A busy runner keeps the event loop alive; an idle one lets a CLI exit.
+    onCheckout: (session) => session.setBusy(true),
+    onIdle: (session) => session.setBusy(false),
+  });
 
   return {
     async use(work, useOptions = {}) {
-      const acquired = await acquire(useOptions.signal);
-      if (acquired.isErr()) return err(acquired.error);
-      const session = acquired.value;
+      let session: SqliteSession;
+      try {
+        session = await sessions.acquire(useOptions.signal);
+      } catch (failure) {
+        if (isDatabaseFailure(failure)) return err(failure);
+        throw failure;
+      }
       try {
         return await work(session);
       } finally {
-        release(session, useOptions.retire === true);
+        sessions.release(session, useOptions.retire === true);
       }
     },
-    stats() {
-      const size = total();
-      return { size, max, active: size - idle.length, idle: idle.length, waiting: waiters.length };
-    },
-    close() {
-      if (closing) return closing;
-      for (const waiter of waiters.splice(0)) waiter.settle(err(closedFailure()));
-      for (const session of [...idle]) takeFromIdle(session);
-      closing = (async () => {
-        // Runners still starting are killed by `start` once they are up.
-        await Promise.allSettled([...starting]);
-        await Promise.all([...sessions].map((s) => s.kill()));
-      })();
-      return closing;
-    },
+    stats: () => sessions.stats(),
+    close: () => sessions.close(),
   };
-}
-
-function closedFailure(): DatabaseFailure {
-  return dbFailure('ConnectionFailed', {
-    message: 'SQLite adapter is closed',
-    publicDetail: 'The database connection was closed.',
-  });
-}
-
-function cancelledWhileWaiting(): DatabaseFailure {
-  return dbFailure('Cancelled', { message: 'cancelled while waiting for a SQLite runner' });
 }
