@@ -1,3 +1,11 @@
+export {
+  type DatabaseContainerSpec,
+  type DatabaseSource,
+  type DatabaseTarget,
+  type DatabaseTargetOptions,
+  databaseTargets,
+  type StartedDatabaseContainer,
+} from './database-source.js';
 export { DIALECT_EXPECTATIONS, type DialectExpectations, type WriteAttempts } from './expectations.js';
 export { CONFORMANCE_FIXTURES, FIXTURE_TABLES, FIXTURE_VIEW } from './fixtures.js';
 export { type ConformanceHarness, type HarnessContext, SCENARIO_IDS, type ScenarioId } from './harness.js';
