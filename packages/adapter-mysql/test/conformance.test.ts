@@ -1,33 +1,63 @@
 import { createHash } from 'node:crypto';
-import { type ConformanceHarness, describeAdapterConformance } from '@legacybridge/adapter-conformance';
+import {
+  type ConformanceHarness,
+  type DatabaseTarget,
+  describeAdapterConformance,
+} from '@legacybridge/adapter-conformance';
 import { createMysqlAdapter } from '../src/index.js';
-import { connectAdmin, randomSuffix, urlFor } from './mysql-test-db.js';
+import { connectAdmin, mysqlTargets, randomSuffix, urlFor } from './mysql-test-db.js';
 
-describeAdapterConformance(mysqlHarness());
+// Once per server: LEGACYBRIDGE_TEST_MYSQL_URL when set, else a MySQL 8.4 and a MariaDB 11 container.
+for (const target of mysqlTargets()) describeAdapterConformance(mysqlHarness(target));
 
 /**
- * Loads the fixture into a fresh database (random suffix) over a writable admin connection, kept for
- * the fingerprint; the adapter under test connects to the same database as the test URL's user.
+ * Loads the fixture into a fresh database (random suffix) on the target's server over a writable
+ * admin connection, kept for the fingerprint; the adapter under test connects to the same database as
+ * the server URL's user.
  */
-function mysqlHarness(): ConformanceHarness {
+function mysqlHarness(target: DatabaseTarget): ConformanceHarness {
   return {
-    name: 'mysql (mysql2 on the test server)',
+    name: `mysql (mysql2 on ${target.label})`,
     dialect: 'mysql',
+    service: target.service,
     async setup(fixture) {
-      const admin = await connectAdmin();
-      if ('skip' in admin) return admin;
-      const database = `lb_conf_${randomSuffix()}`;
-      await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
-      await admin.query(`USE \`${database}\``);
-      for (const sql of fixture) await admin.query(sql);
-      return {
-        createAdapter: (pool) => createMysqlAdapter({ url: urlFor(database), pool }),
-        fingerprint: () => fingerprint(admin, database),
-        teardown: async () => {
+      const source = await target.acquire();
+      if ('skip' in source) return source;
+      try {
+        const admin = await connectAdmin(source.url);
+        if ('skip' in admin) {
+          await source.release();
+          return admin;
+        }
+        const database = `lb_conf_${randomSuffix()}`;
+        const drop = async () => {
           await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
           await admin.end();
-        },
-      };
+        };
+        try {
+          await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
+          await admin.query(`USE \`${database}\``);
+          for (const sql of fixture) await admin.query(sql);
+        } catch (error) {
+          await drop().catch(() => {});
+          throw error;
+        }
+        return {
+          createAdapter: (pool) => createMysqlAdapter({ url: urlFor(database, {}, source.url), pool }),
+          fingerprint: () => fingerprint(admin, database),
+          teardown: async () => {
+            try {
+              await drop();
+            } finally {
+              await source.release();
+            }
+          },
+        };
+      } catch (error) {
+        // A fixture that fails to load must not leave a database or a container behind.
+        await source.release().catch(() => {});
+        throw error;
+      }
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type DatabaseTarget, databaseTargets } from '@legacybridge/adapter-conformance';
 import { createConnection } from 'mysql2/promise';
 
 /**
@@ -8,12 +9,67 @@ import { createConnection } from 'mysql2/promise';
 export const MYSQL_URL_VARIABLE = 'LEGACYBRIDGE_TEST_MYSQL_URL';
 export const TEST_MYSQL_URL = process.env[MYSQL_URL_VARIABLE] ?? 'mysql://root@127.0.0.1:3306/test';
 
+/** The images the live suites start when LEGACYBRIDGE_TEST_MYSQL_URL is unset: both flavours the adapter serves. */
+export const MYSQL_IMAGE = 'mysql:8.4';
+export const MARIADB_IMAGE = 'mariadb:11';
+/** The wait strategy's bound; the whole start, pull included, is bounded by `databaseTargets`. */
+const CONTAINER_READY_MS = 120_000;
+
+/**
+ * The servers a live suite runs against: the variable's server when set (as CI sets it, service
+ * `mysql`), else a MySQL 8.4 container (`mysql`) and a MariaDB 11 container (`mariadb`) — or skips
+ * naming the variable when no container runtime answers.
+ */
+export function mysqlTargets(): readonly DatabaseTarget[] {
+  return databaseTargets({
+    variable: MYSQL_URL_VARIABLE,
+    service: 'mysql',
+    // Testcontainers is loaded only when the variable is unset: CI, with URLs set, never pays for it.
+    probeRuntime: async () => (await import('testcontainers')).getContainerRuntimeClient(),
+    containers: [
+      {
+        image: MYSQL_IMAGE,
+        service: 'mysql',
+        start: async () => {
+          const { MySqlContainer } = await import('@testcontainers/mysql');
+          const container = await new MySqlContainer(MYSQL_IMAGE)
+            .withStartupTimeout(CONTAINER_READY_MS)
+            .start();
+          // Root: the harness creates and drops its own database.
+          return {
+            url: container.getConnectionUri(true),
+            stop: async () => {
+              await container.stop();
+            },
+          };
+        },
+      },
+      {
+        image: MARIADB_IMAGE,
+        service: 'mariadb',
+        start: async () => {
+          const { MariaDbContainer } = await import('@testcontainers/mariadb');
+          const container = await new MariaDbContainer(MARIADB_IMAGE)
+            .withStartupTimeout(CONTAINER_READY_MS)
+            .start();
+          return {
+            url: container.getConnectionUri(true),
+            stop: async () => {
+              await container.stop();
+            },
+          };
+        },
+      },
+    ],
+  });
+}
+
 /** An admin (writable) connection to the test server, outside the adapter. */
 export type AdminConnection = Awaited<ReturnType<typeof createConnection>>;
 
-/** Opens an admin connection, or returns the reason the server is unreachable. */
-export async function connectAdmin(): Promise<AdminConnection | { skip: string }> {
-  const url = new URL(TEST_MYSQL_URL);
+/** Opens an admin connection to `serverUrl` (default the test server), or returns why it is unreachable. */
+export async function connectAdmin(serverUrl = TEST_MYSQL_URL): Promise<AdminConnection | { skip: string }> {
+  const url = new URL(serverUrl);
   try {
     return await createConnection({
       host: url.hostname,
@@ -35,12 +91,16 @@ export function randomSuffix(): string {
   return randomBytes(4).toString('hex');
 }
 
-/** The test URL pointed at another database (and optionally another user / password / host:port). */
+/**
+ * The test URL (or `serverUrl`) pointed at another database, and optionally another user / password /
+ * host:port.
+ */
 export function urlFor(
   database: string,
   change: { user?: string; password?: string; hostPort?: string; params?: string } = {},
+  serverUrl = TEST_MYSQL_URL,
 ): string {
-  const url = new URL(TEST_MYSQL_URL);
+  const url = new URL(serverUrl);
   if (change.user !== undefined) url.username = encodeURIComponent(change.user);
   if (change.password !== undefined) url.password = encodeURIComponent(change.password);
   if (change.hostPort !== undefined) url.host = change.hostPort;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type DatabaseTarget, databaseTargets } from '@legacybridge/adapter-conformance';
 import pg from 'pg';
 import { describe, it } from 'vitest';
 
@@ -6,6 +7,38 @@ import { describe, it } from 'vitest';
 export const POSTGRES_URL_VARIABLE = 'LEGACYBRIDGE_TEST_POSTGRES_URL';
 export const TEST_POSTGRES_URL =
   process.env[POSTGRES_URL_VARIABLE] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The image the live suites start when LEGACYBRIDGE_TEST_POSTGRES_URL is unset (the oldest we test is the local 15). */
+export const POSTGRES_IMAGE = 'postgres:16-alpine';
+
+/**
+ * The servers a live suite runs against: the variable's server when set (as CI sets it), else a
+ * PostgreSQL container — or a skip naming the variable when no container runtime answers.
+ */
+export function postgresTargets(): readonly DatabaseTarget[] {
+  return databaseTargets({
+    variable: POSTGRES_URL_VARIABLE,
+    service: 'postgres',
+    // Testcontainers is loaded only when the variable is unset: CI, with URLs set, never pays for it.
+    probeRuntime: async () => (await import('testcontainers')).getContainerRuntimeClient(),
+    containers: [
+      {
+        image: POSTGRES_IMAGE,
+        service: 'postgres',
+        start: async () => {
+          const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+          const container = await new PostgreSqlContainer(POSTGRES_IMAGE).withStartupTimeout(120_000).start();
+          return {
+            url: container.getConnectionUri(),
+            stop: async () => {
+              await container.stop();
+            },
+          };
+        },
+      },
+    ],
+  });
+}
 
 /** Why the server cannot be used, or undefined when it answers. */
 export async function postgresUnavailable(url = TEST_POSTGRES_URL): Promise<string | undefined> {
@@ -52,7 +85,7 @@ export function describeWithPostgres(title: string, unavailable: string | undefi
 /** A database created for one test file, and a superuser-ish connection to it. */
 export interface TestDatabase {
   readonly name: string;
-  /** URL of the new database (same server and user as TEST_POSTGRES_URL). */
+  /** URL of the new database (same server and user as the server URL it was created on). */
   readonly url: string;
   /** A writable connection to the new database, for fixtures and checks. */
   readonly admin: pg.Client;
@@ -60,14 +93,17 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database named `lb_pg_<tag>_<random>`; only objects this creates are ever dropped. */
-export async function createTestDatabase(tag: string): Promise<TestDatabase> {
+/**
+ * A fresh database named `lb_pg_<tag>_<random>` on `serverUrl` (default the test server); only
+ * objects this creates are ever dropped.
+ */
+export async function createTestDatabase(tag: string, serverUrl = TEST_POSTGRES_URL): Promise<TestDatabase> {
   const name = `lb_pg_${tag}_${randomBytes(4).toString('hex')}`;
-  const server = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  const server = new pg.Client({ connectionString: serverUrl });
   await server.connect();
   await server.query(`CREATE DATABASE ${name}`);
   await server.end();
-  const url = withDatabase(TEST_POSTGRES_URL, name);
+  const url = withDatabase(serverUrl, name);
   const admin = new pg.Client({ connectionString: url });
   admin.on('error', () => {});
   await admin.connect();
@@ -77,7 +113,7 @@ export async function createTestDatabase(tag: string): Promise<TestDatabase> {
     admin,
     async drop() {
       await admin.end().catch(() => {});
-      const s = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      const s = new pg.Client({ connectionString: serverUrl });
       await s.connect();
       try {
         await s.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
