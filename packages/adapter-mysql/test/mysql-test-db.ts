@@ -9,8 +9,9 @@ import { createConnection } from 'mysql2/promise';
 export const MYSQL_URL_VARIABLE = 'LEGACYBRIDGE_TEST_MYSQL_URL';
 export const TEST_MYSQL_URL = process.env[MYSQL_URL_VARIABLE] ?? 'mysql://root@127.0.0.1:3306/test';
 
-/** The images the live suites start when LEGACYBRIDGE_TEST_MYSQL_URL is unset: both flavours the adapter serves. */
+/** The MySQL image the live suites start when LEGACYBRIDGE_TEST_MYSQL_URL is unset. */
 export const MYSQL_IMAGE = 'mysql:8.4';
+/** The MariaDB image started alongside it: the adapter serves both flavours, so both are tested. */
 export const MARIADB_IMAGE = 'mariadb:11';
 /** The wait strategy's bound; the whole start, pull included, is bounded by `databaseTargets`. */
 const CONTAINER_READY_MS = 120_000;
