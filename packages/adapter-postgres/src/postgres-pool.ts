@@ -1,4 +1,4 @@
-import { type DatabaseFailure, dbFailure, type PoolOptions, type PoolStats } from '@legacybridge/core';
+import { createWaitQueue, dbFailure, type PoolOptions, type PoolStats } from '@legacybridge/core';
 import pg from 'pg';
 import { PING_SQL } from './postgres-session.js';
 
@@ -63,11 +63,6 @@ interface ConnectionState {
   timeoutMs: number;
 }
 
-interface Waiter {
-  grant(): void;
-  fail(failure: DatabaseFailure): void;
-}
-
 /** A new pool; opens nothing until the first `acquire`. */
 export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
   const { pool: p } = options;
@@ -87,16 +82,18 @@ export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
   driver.on('connect', (client) => client.on('error', options.onIdleError));
   driver.on('error', options.onIdleError);
 
+  // Why not core's createSessionPool: pg.Pool already owns the connections (opening, idle list,
+  // lifetime, min/max). What it lacks is a bounded, abortable wait, so only core's wait queue is used,
+  // as a counting semaphore in front of it.
   let permits = 0;
   let returning = 0;
-  const waiters: Waiter[] = [];
+  const waiters = createWaitQueue<void>();
   let closing: Promise<void> | undefined;
 
   const releasePermit = () => {
-    const next = waiters.shift();
     // Hand the permit straight over, so a burst of new callers cannot overtake a waiter.
-    if (next) next.grant();
-    else permits--;
+    for (let next = waiters.next(); next; next = waiters.next()) if (next.settle()) return;
+    permits--;
   };
 
   const takePermit = (signal?: AbortSignal): Promise<void> => {
@@ -104,37 +101,15 @@ export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
       permits++;
       return Promise.resolve();
     }
-    const started = performance.now();
-    return new Promise<void>((resolve, reject) => {
-      const settle = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        const i = waiters.indexOf(waiter);
-        if (i >= 0) waiters.splice(i, 1);
-      };
-      const waiter: Waiter = {
-        grant: () => {
-          settle();
-          resolve();
-        },
-        fail: (failure) => {
-          settle();
-          reject(failure);
-        },
-      };
-      const timer = setTimeout(() => {
-        const waitedMs = Math.round(performance.now() - started);
-        waiter.fail(
-          dbFailure('PoolExhausted', {
-            waitedMs,
-            message: `no free PostgreSQL connection within ${waitedMs} ms (${max} in use)`,
-          }),
-        );
-      }, p.acquireTimeoutMs);
-      const onAbort = () =>
-        waiter.fail(dbFailure('Cancelled', { message: 'cancelled while waiting for a connection' }));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      waiters.push(waiter);
+    return waiters.wait({
+      signal,
+      timeoutMs: p.acquireTimeoutMs,
+      onTimeout: (waitedMs) =>
+        dbFailure('PoolExhausted', {
+          waitedMs,
+          message: `no free PostgreSQL connection within ${waitedMs} ms (${max} in use)`,
+        }),
+      onAbort: () => dbFailure('Cancelled', { message: 'cancelled while waiting for a connection' }),
     });
   };
 
@@ -218,9 +193,9 @@ export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
     },
     close() {
       if (!closing) {
-        for (const w of [...waiters]) {
-          w.fail(dbFailure('ConnectionFailed', { message: 'the PostgreSQL adapter closed while waiting' }));
-        }
+        waiters.failAll(
+          dbFailure('ConnectionFailed', { message: 'the PostgreSQL adapter closed while waiting' }),
+        );
         closing = driver.end().catch(() => undefined);
       }
       return closing;

@@ -82,6 +82,49 @@ describeWithPostgres('postgres pool (real server)', unavailable, () => {
     expect(adapter.poolStats()).toMatchObject({ size: 2, max: 3, active: 0, waiting: 0 });
   });
 
+  it('issue 3: a pool of 5 under 100 concurrent slow queries never holds more than 5 + overflow server sessions, the excess gets PoolExhausted after DB_TIMEOUT, and the pool recovers', async () => {
+    const acquireTimeoutMs = 1_500;
+    const { adapter, sessions } = make({ pool: { size: 5, maxOverflow: 10, acquireTimeoutMs } });
+    const max = 15;
+    let peakSessions = 0;
+    let sampling = true;
+    // Server-side truth: backends in pg_stat_activity with this adapter's application_name.
+    const sampler = (async () => {
+      while (sampling) {
+        peakSessions = Math.max(peakSessions, await sessions());
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => adapter.executeReadOnly(q('SELECT pg_sleep(0.5)'), limits)),
+    );
+    sampling = false;
+    await sampler;
+
+    const ok = results.filter((r) => r.isOk()).length;
+    const failures = results.filter((r) => r.isErr()).map((r) => r._unsafeUnwrapErr());
+    expect(peakSessions).toBeGreaterThan(5); // the overflow was used …
+    expect(peakSessions).toBeLessThanOrEqual(max); // … and never exceeded
+    expect(adapter.poolStats().max).toBe(max);
+    // 15 connections × at most 3 rounds of 0.5 s fit in the 1.5 s wait; at least one round each.
+    expect(ok).toBeGreaterThanOrEqual(max);
+    expect(ok).toBeLessThanOrEqual(max * 4);
+    expect(failures.length).toBe(100 - ok);
+    for (const failure of failures) {
+      expect(failure.kind).toBe('PoolExhausted');
+      expect(
+        (failure as Extract<DatabaseFailure, { kind: 'PoolExhausted' }>).waitedMs,
+      ).toBeGreaterThanOrEqual(acquireTimeoutMs - 50);
+    }
+    // Recovery: nothing borrowed or waiting, and a full pool's worth of queries succeeds at once.
+    expect(adapter.poolStats()).toMatchObject({ active: 0, waiting: 0 });
+    const again = await Promise.all(
+      Array.from({ length: max }, () => adapter.executeReadOnly(q('SELECT 1'), limits)),
+    );
+    expect(again.every((r) => r.isOk())).toBe(true);
+    expect(await sessions()).toBeLessThanOrEqual(max);
+  }, 30_000);
+
   it('closes overflow connections after they sit idle, keeping the pool size', async () => {
     const { adapter, sessions } = make({ pool: { size: 1, maxOverflow: 2 }, overflowIdleMs: 200 });
     await Promise.all(
