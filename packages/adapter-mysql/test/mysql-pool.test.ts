@@ -75,6 +75,49 @@ if ('skip' in admin) {
       expect((await port.executeReadOnly(q('SELECT 1'), LIMITS)).isOk()).toBe(true);
     }, 30_000);
 
+    it('issue 3: a pool of 5 under 100 concurrent slow queries never holds more than 5 + overflow server sessions, the excess gets PoolExhausted after DB_TIMEOUT, and the pool recovers', async () => {
+      // Sessions are counted per database: the adapters of earlier tests must be gone first.
+      await Promise.all(adapters.splice(0).map((a) => a.close()));
+      expect(await waitFor(async () => (await sessionsIn(admin, database)).length === 0, 5_000)).toBe(true);
+      const acquireTimeoutMs = 1_500;
+      const port = adapter({ pool: { size: 5, maxOverflow: 10, acquireTimeoutMs, recycleMs: 0 } });
+      const max = 15;
+      let peak = 0;
+      let sampling = true;
+      // Server-side truth: this test database's sessions in the processlist.
+      const sampler = (async () => {
+        while (sampling) {
+          peak = Math.max(peak, (await sessionsIn(admin, database)).length);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () => port.executeReadOnly(q('SELECT SLEEP(0.5)'), LIMITS)),
+      );
+      sampling = false;
+      await sampler;
+      const ok = results.filter((r) => r.isOk()).length;
+      const failures = results.filter((r) => r.isErr()).map((r) => r._unsafeUnwrapErr());
+      expect(peak).toBeGreaterThan(5); // the overflow was used …
+      expect(peak).toBeLessThanOrEqual(max); // … and never exceeded
+      expect(port.poolStats().max).toBe(max);
+      // 15 connections × at most 3 rounds of 0.5 s fit in the 1.5 s wait; at least one round each.
+      expect(ok).toBeGreaterThanOrEqual(max);
+      expect(ok).toBeLessThanOrEqual(max * 4);
+      expect(failures.length).toBe(100 - ok);
+      for (const f of failures) {
+        expect(f.kind).toBe('PoolExhausted');
+        if (f.kind === 'PoolExhausted') expect(f.waitedMs).toBeGreaterThanOrEqual(acquireTimeoutMs - 50);
+      }
+      // Recovery: nothing borrowed or waiting, and a full pool's worth of queries succeeds at once.
+      expect(port.poolStats()).toMatchObject({ active: 0, waiting: 0 });
+      const again = await Promise.all(
+        Array.from({ length: max }, () => port.executeReadOnly(q('SELECT 1'), LIMITS)),
+      );
+      expect(again.every((r) => r.isOk())).toBe(true);
+      expect((await sessionsIn(admin, database)).length).toBeLessThanOrEqual(max);
+    }, 30_000);
+
     it('closes connections older than recycleMs instead of reusing them', async () => {
       const port = adapter({ pool: { size: 1, maxOverflow: 0, recycleMs: 300 } });
       const first = await connectionId(port);
