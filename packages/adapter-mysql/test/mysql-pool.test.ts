@@ -1,5 +1,5 @@
 import { skipOrFail } from '@legacybridge/adapter-conformance';
-import type { DatabasePort, QueryLimits } from '@legacybridge/core';
+import type { DatabaseFailure, DatabasePort, QueryLimits } from '@legacybridge/core';
 import { unsafeAssumeReadOnly } from '@legacybridge/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMysqlAdapter, type MysqlAdapterConfig } from '../src/index.js';
@@ -35,42 +35,51 @@ if ('skip' in admin) {
     await admin.end();
   });
 
+  /**
+   * Runs `count` copies of `sql` at once, sampling this database's sessions in the processlist and
+   * the pool's waiting gauge every 10 ms until all have answered.
+   */
+  const underLoad = async (port: DatabasePort, count: number, sql: string) => {
+    let peak = 0;
+    let peakWaiting = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peakWaiting = Math.max(peakWaiting, port.poolStats().waiting);
+        peak = Math.max(peak, (await sessionsIn(admin, database)).length);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    const results = await Promise.all(
+      Array.from({ length: count }, () => port.executeReadOnly(q(sql), LIMITS)),
+    );
+    sampling = false;
+    await sampler;
+    const ok = results.filter((r) => r.isOk()).length;
+    const failures = results.filter((r) => r.isErr()).map((r) => r._unsafeUnwrapErr());
+    return { peak, peakWaiting, ok, failures };
+  };
+  const expectPoolExhausted = (failures: readonly DatabaseFailure[], minWaitedMs: number) => {
+    for (const f of failures) {
+      expect(f.kind).toBe('PoolExhausted');
+      if (f.kind === 'PoolExhausted') expect(f.waitedMs).toBeGreaterThanOrEqual(minWaitedMs);
+    }
+  };
+
   describe('pool under load (real server)', () => {
     it('80 concurrent slow queries on size 2 + overflow 2: never more than 4 server sessions, the rest PoolExhausted, then recovery', async () => {
       const acquireTimeoutMs = 1_200;
       const port = adapter({
         pool: { size: 2, maxOverflow: 2, acquireTimeoutMs, recycleMs: 0, prePing: true },
       });
-      let peak = 0;
-      let sampling = true;
-      const sampler = (async () => {
-        while (sampling) {
-          peak = Math.max(peak, (await sessionsIn(admin, database)).length);
-          await new Promise((r) => setTimeout(r, 10));
-        }
-      })();
-      let peakWaiting = 0;
-      const watch = setInterval(() => {
-        peakWaiting = Math.max(peakWaiting, port.poolStats().waiting);
-      }, 5);
-      const results = await Promise.all(
-        Array.from({ length: 80 }, () => port.executeReadOnly(q('SELECT SLEEP(0.4)'), LIMITS)),
-      );
-      clearInterval(watch);
-      sampling = false;
-      await sampler;
-      const ok = results.filter((r) => r.isOk()).length;
-      const failures = results.filter((r) => r.isErr()).map((r) => r._unsafeUnwrapErr());
-      expect(peak).toBeGreaterThan(0);
-      expect(peak).toBeLessThanOrEqual(4);
+      const load = await underLoad(port, 80, 'SELECT SLEEP(0.4)');
+      expect(load.peak).toBeGreaterThan(0);
+      expect(load.peak).toBeLessThanOrEqual(4);
       expect(port.poolStats().max).toBe(4);
-      expect(peakWaiting).toBeGreaterThan(0);
-      expect(ok).toBeGreaterThanOrEqual(4);
-      expect(failures.length).toBeGreaterThan(0);
-      for (const f of failures) {
-        expect(f.kind).toBe('PoolExhausted');
-        if (f.kind === 'PoolExhausted') expect(f.waitedMs).toBeGreaterThanOrEqual(acquireTimeoutMs * 0.9);
-      }
+      expect(load.peakWaiting).toBeGreaterThan(0);
+      expect(load.ok).toBeGreaterThanOrEqual(4);
+      expect(load.failures.length).toBeGreaterThan(0);
+      expectPoolExhausted(load.failures, acquireTimeoutMs * 0.9);
       expect(port.poolStats()).toMatchObject({ active: 0, waiting: 0 });
       expect((await port.executeReadOnly(q('SELECT 1'), LIMITS)).isOk()).toBe(true);
     }, 30_000);
@@ -82,33 +91,15 @@ if ('skip' in admin) {
       const acquireTimeoutMs = 1_500;
       const port = adapter({ pool: { size: 5, maxOverflow: 10, acquireTimeoutMs, recycleMs: 0 } });
       const max = 15;
-      let peak = 0;
-      let sampling = true;
-      // Server-side truth: this test database's sessions in the processlist.
-      const sampler = (async () => {
-        while (sampling) {
-          peak = Math.max(peak, (await sessionsIn(admin, database)).length);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      })();
-      const results = await Promise.all(
-        Array.from({ length: 100 }, () => port.executeReadOnly(q('SELECT SLEEP(0.5)'), LIMITS)),
-      );
-      sampling = false;
-      await sampler;
-      const ok = results.filter((r) => r.isOk()).length;
-      const failures = results.filter((r) => r.isErr()).map((r) => r._unsafeUnwrapErr());
-      expect(peak).toBeGreaterThan(5); // the overflow was used …
-      expect(peak).toBeLessThanOrEqual(max); // … and never exceeded
+      const load = await underLoad(port, 100, 'SELECT SLEEP(0.5)');
+      expect(load.peak).toBeGreaterThan(5); // the overflow was used …
+      expect(load.peak).toBeLessThanOrEqual(max); // … and never exceeded
       expect(port.poolStats().max).toBe(max);
       // 15 connections × at most 3 rounds of 0.5 s fit in the 1.5 s wait; at least one round each.
-      expect(ok).toBeGreaterThanOrEqual(max);
-      expect(ok).toBeLessThanOrEqual(max * 4);
-      expect(failures.length).toBe(100 - ok);
-      for (const f of failures) {
-        expect(f.kind).toBe('PoolExhausted');
-        if (f.kind === 'PoolExhausted') expect(f.waitedMs).toBeGreaterThanOrEqual(acquireTimeoutMs - 50);
-      }
+      expect(load.ok).toBeGreaterThanOrEqual(max);
+      expect(load.ok).toBeLessThanOrEqual(max * 4);
+      expect(load.failures).toHaveLength(100 - load.ok);
+      expectPoolExhausted(load.failures, acquireTimeoutMs - 50);
       // Recovery: nothing borrowed or waiting, and a full pool's worth of queries succeeds at once.
       expect(port.poolStats()).toMatchObject({ active: 0, waiting: 0 });
       const again = await Promise.all(

@@ -43,40 +43,15 @@ describeWithPostgres('postgres pool (real server)', unavailable, () => {
 
   it('under 60 concurrent slow queries never holds more than size + overflow server sessions; the excess gets PoolExhausted', async () => {
     const { adapter, sessions } = make({ pool: { size: 2, maxOverflow: 1, acquireTimeoutMs: 1_500 } });
-    let peakSessions = 0;
-    let peakActive = 0;
-    let peakWaiting = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        peakSessions = Math.max(peakSessions, await sessions());
-        const stats = adapter.poolStats();
-        peakActive = Math.max(peakActive, stats.active);
-        peakWaiting = Math.max(peakWaiting, stats.waiting);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
-    const results = await Promise.all(
-      Array.from({ length: 60 }, () => adapter.executeReadOnly(q('SELECT pg_sleep(0.4)'), limits)),
-    );
-    sampling = false;
-    await sampler;
-
-    const ok = results.filter((r) => r.isOk()).length;
-    const failures = results.filter((r) => r.isErr()).map((r) => r._unsafeUnwrapErr());
-    expect(peakSessions).toBeGreaterThanOrEqual(2);
-    expect(peakSessions).toBeLessThanOrEqual(3);
-    expect(peakActive).toBeLessThanOrEqual(3);
-    expect(peakWaiting).toBeGreaterThan(40);
+    const load = await underLoad(adapter, sessions, 60, 'SELECT pg_sleep(0.4)');
+    expect(load.peakSessions).toBeGreaterThanOrEqual(2);
+    expect(load.peakSessions).toBeLessThanOrEqual(3);
+    expect(load.peakActive).toBeLessThanOrEqual(3);
+    expect(load.peakWaiting).toBeGreaterThan(40);
     // 3 connections × ~4 rounds of 0.4 s fit in the 1.5 s wait; everyone else gives up.
-    expect(ok).toBeGreaterThanOrEqual(3); // at least one round per connection, even on a loaded machine
-    expect(ok).toBeLessThanOrEqual(15);
-    for (const failure of failures) {
-      expect(failure.kind).toBe('PoolExhausted');
-      expect(
-        (failure as Extract<DatabaseFailure, { kind: 'PoolExhausted' }>).waitedMs,
-      ).toBeGreaterThanOrEqual(1_450);
-    }
+    expect(load.ok).toBeGreaterThanOrEqual(3); // at least one round per connection, even on a loaded machine
+    expect(load.ok).toBeLessThanOrEqual(15);
+    expectPoolExhausted(load.failures, 1_450);
     // The pool recovers at once.
     expect((await adapter.executeReadOnly(q('SELECT 1'), limits)).isOk()).toBe(true);
     expect(adapter.poolStats()).toMatchObject({ size: 2, max: 3, active: 0, waiting: 0 });
@@ -86,36 +61,15 @@ describeWithPostgres('postgres pool (real server)', unavailable, () => {
     const acquireTimeoutMs = 1_500;
     const { adapter, sessions } = make({ pool: { size: 5, maxOverflow: 10, acquireTimeoutMs } });
     const max = 15;
-    let peakSessions = 0;
-    let sampling = true;
-    // Server-side truth: backends in pg_stat_activity with this adapter's application_name.
-    const sampler = (async () => {
-      while (sampling) {
-        peakSessions = Math.max(peakSessions, await sessions());
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
-    const results = await Promise.all(
-      Array.from({ length: 100 }, () => adapter.executeReadOnly(q('SELECT pg_sleep(0.5)'), limits)),
-    );
-    sampling = false;
-    await sampler;
-
-    const ok = results.filter((r) => r.isOk()).length;
-    const failures = results.filter((r) => r.isErr()).map((r) => r._unsafeUnwrapErr());
-    expect(peakSessions).toBeGreaterThan(5); // the overflow was used …
-    expect(peakSessions).toBeLessThanOrEqual(max); // … and never exceeded
+    const load = await underLoad(adapter, sessions, 100, 'SELECT pg_sleep(0.5)');
+    expect(load.peakSessions).toBeGreaterThan(5); // the overflow was used …
+    expect(load.peakSessions).toBeLessThanOrEqual(max); // … and never exceeded
     expect(adapter.poolStats().max).toBe(max);
     // 15 connections × at most 3 rounds of 0.5 s fit in the 1.5 s wait; at least one round each.
-    expect(ok).toBeGreaterThanOrEqual(max);
-    expect(ok).toBeLessThanOrEqual(max * 4);
-    expect(failures.length).toBe(100 - ok);
-    for (const failure of failures) {
-      expect(failure.kind).toBe('PoolExhausted');
-      expect(
-        (failure as Extract<DatabaseFailure, { kind: 'PoolExhausted' }>).waitedMs,
-      ).toBeGreaterThanOrEqual(acquireTimeoutMs - 50);
-    }
+    expect(load.ok).toBeGreaterThanOrEqual(max);
+    expect(load.ok).toBeLessThanOrEqual(max * 4);
+    expect(load.failures).toHaveLength(100 - load.ok);
+    expectPoolExhausted(load.failures, acquireTimeoutMs - 50);
     // Recovery: nothing borrowed or waiting, and a full pool's worth of queries succeeds at once.
     expect(adapter.poolStats()).toMatchObject({ active: 0, waiting: 0 });
     const again = await Promise.all(
@@ -184,5 +138,43 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
   while (!(await check())) {
     if (performance.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * Runs `count` copies of `sql` at once, sampling the server's sessions (pg_stat_activity, through
+ * `sessions`) and the pool's gauges every 20 ms until all have answered.
+ */
+async function underLoad(adapter: DatabasePort, sessions: () => Promise<number>, count: number, sql: string) {
+  let peakSessions = 0;
+  let peakActive = 0;
+  let peakWaiting = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peakSessions = Math.max(peakSessions, await sessions());
+      const stats = adapter.poolStats();
+      peakActive = Math.max(peakActive, stats.active);
+      peakWaiting = Math.max(peakWaiting, stats.waiting);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const results = await Promise.all(
+    Array.from({ length: count }, () => adapter.executeReadOnly(q(sql), limits)),
+  );
+  sampling = false;
+  await sampler;
+  const ok = results.filter((r) => r.isOk()).length;
+  const failures = results.filter((r) => r.isErr()).map((r) => r._unsafeUnwrapErr());
+  return { peakSessions, peakActive, peakWaiting, ok, failures };
+}
+
+/** Every failure is PoolExhausted after waiting at least `minWaitedMs`. */
+function expectPoolExhausted(failures: readonly DatabaseFailure[], minWaitedMs: number): void {
+  for (const failure of failures) {
+    expect(failure.kind).toBe('PoolExhausted');
+    expect((failure as Extract<DatabaseFailure, { kind: 'PoolExhausted' }>).waitedMs).toBeGreaterThanOrEqual(
+      minWaitedMs,
+    );
   }
 }
