@@ -304,6 +304,30 @@ describe('createSessionPool', () => {
     expect(pool.stats().size).toBe(0);
   });
 
+  it('a session lost before open resolved is never adopted', async () => {
+    const { pool } = harness(
+      { size: 1, maxOverflow: 0 },
+      {
+        alive: () => true, // the adapter cannot tell: only the lost callback says so
+        open: async (lost) => {
+          const session = { id: 99, createdAt: Date.now(), alive: true, pingOk: true, lose() {} };
+          lost(session);
+          return session;
+        },
+      },
+    );
+    expect(await failureOf(pool.acquire())).toMatchObject({ kind: 'ConnectionFailed' });
+    expect(pool.stats()).toMatchObject({ size: 0 });
+  });
+
+  it('closes synchronously on release, so a cut socket is cut before the caller moves on', async () => {
+    const closes: number[] = [];
+    const { pool } = harness({}, { close: async (s) => void closes.push(s.id) });
+    const a = await pool.acquire();
+    pool.release(a, true);
+    expect(closes).toEqual([a.id]);
+  });
+
   it('passes open failures through, to the caller and to a waiter given a freed slot', async () => {
     const { pool, failOpens } = harness({ size: 1, maxOverflow: 0 });
     const driverError = Object.assign(new Error('ECONNREFUSED'), { code: 'ECONNREFUSED' });

@@ -34,7 +34,7 @@ export interface SessionPoolNames {
 }
 
 /** What the pool needs: the settings and how to open, check and close one session. */
-export interface SessionPoolOptions<S> {
+export interface SessionPoolOptions<S extends object> {
   readonly pool: PoolOptions;
   readonly overflowIdleMs: number;
   readonly prePingIdleMs: number;
@@ -61,7 +61,7 @@ export interface SessionPoolOptions<S> {
 }
 
 /** Borrowing and returning sessions. */
-export interface SessionPool<S> {
+export interface SessionPool<S extends object> {
   /**
    * A session for exclusive use until `release`.
    * @throws PoolExhausted when none frees up within `acquireTimeoutMs`, Cancelled when `signal` aborts
@@ -82,7 +82,7 @@ export interface SessionPool<S> {
 const DEFAULT_PING_TIMEOUT_MS = 2_000;
 
 /** A new, empty pool: nothing opens until the first `acquire`. */
-export function createSessionPool<S>(options: SessionPoolOptions<S>): SessionPool<S> {
+export function createSessionPool<S extends object>(options: SessionPoolOptions<S>): SessionPool<S> {
   const { pool, names } = options;
   const max = pool.size + pool.maxOverflow;
   const pingTimeoutMs = options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
@@ -93,6 +93,7 @@ export function createSessionPool<S>(options: SessionPoolOptions<S>): SessionPoo
   const idle: S[] = [];
   const idleTimers = new Map<S, ReturnType<typeof setTimeout>>();
   const opening = new Set<Promise<S>>();
+  const lostWhileOpening = new WeakSet<S>();
   const queue = createWaitQueue<S>();
   let closed = false;
   let shutdown: Promise<void> | undefined;
@@ -119,7 +120,11 @@ export function createSessionPool<S>(options: SessionPoolOptions<S>): SessionPoo
   const freeSlot = (session: S) => {
     takeFromIdle(session);
     closing.delete(session);
-    if (!sessions.delete(session)) return;
+    if (!sessions.delete(session)) {
+      // Perhaps lost before `open` resolved: `openNew` must not adopt it (a WeakSet: nothing leaks).
+      lostWhileOpening.add(session);
+      return;
+    }
     // The freed slot goes to the next waiter as a new session.
     if (!closed && total() < max) {
       const waiter = queue.next();
@@ -131,11 +136,15 @@ export function createSessionPool<S>(options: SessionPoolOptions<S>): SessionPoo
     const pending = closing.get(session);
     if (pending) return pending;
     takeFromIdle(session);
-    // A close that throws is still a closed session: the slot must come back either way.
-    const done = Promise.resolve()
-      .then(() => options.close(session, reason))
-      .catch(() => undefined)
-      .then(() => freeSlot(session));
+    // Called synchronously, so a socket is cut before the caller's next step. A close that throws is
+    // still a closed session: the slot must come back either way.
+    let closed: Promise<void>;
+    try {
+      closed = Promise.resolve(options.close(session, reason));
+    } catch {
+      closed = Promise.resolve();
+    }
+    const done = closed.catch(() => undefined).then(() => freeSlot(session));
     closing.set(session, done);
     return done;
   };
@@ -158,7 +167,7 @@ export function createSessionPool<S>(options: SessionPoolOptions<S>): SessionPoo
       void retire(session, 'pool closed');
       throw closedFailure();
     }
-    if (!alive(session))
+    if (lostWhileOpening.has(session) || !alive(session))
       throw dbFailure('ConnectionFailed', { message: `${names.session} closed while opening` });
     sessions.set(session, { lastUsed: Date.now() });
     options.onCheckout?.(session);
