@@ -4,15 +4,20 @@
 // SELECT * capped at 1,000 rows with the backend's resident memory before and after (read from
 // /proc, so the database must run on this machine). Not a test: it prints numbers.
 //
-//   (cd packages/adapter-postgres && npx tsup) && node packages/adapter-postgres/bench/catalog-and-caps.mjs
+//   node scripts/dev.mjs setup && node bench/adapter-postgres.mjs
 //
 // LEGACYBRIDGE_TEST_POSTGRES_URL picks the server (default postgres://postgres@127.0.0.1:5432/test);
 // BENCH_TABLES the schema size. It creates lb_pg_bench_<random> and drops it at the end.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
-import { createPostgresAdapter } from '../dist/index.js';
-import { catalogFeatures, describeTableQuery, listTablesQuery } from '../dist/postgres-catalog-sql.js';
+import { load, loadBuilt } from './lib/common.mjs';
+
+const { default: pg } = await load('pg');
+const { createPostgresAdapter } = await loadBuilt('adapter-postgres');
+const { catalogFeatures, describeTableQuery, listTablesQuery } = await loadBuilt(
+  'adapter-postgres',
+  'postgres-catalog-sql.js',
+);
 
 const base = process.env.LEGACYBRIDGE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const tables = Number(process.env.BENCH_TABLES ?? 5000);

@@ -2,17 +2,18 @@
 // Benchmark of the MySQL adapter against the raw mysql2 driver, measured in the same run (issue 3,
 // item 10, adapter part; the MCP floor comparison belongs to the server's benchmark).
 //
-//   npm_config_nodedir=/usr npx --yes pnpm@12.4.2 --filter @legacybridge/adapter-mysql build
-//   node packages/adapter-mysql/bench/mysql-bench.mjs
+//   node scripts/dev.mjs setup && node bench/adapter-mysql.mjs
 //
 // Env: LEGACYBRIDGE_TEST_MYSQL_URL (default mysql://root@127.0.0.1:3306/test), BENCH_TABLES (5000),
 // BENCH_ROWS (100000), BENCH_ITERATIONS (300). Creates lb_bench_<random> and drops it at the end.
 // Not a test: it prints numbers and ratios, it asserts nothing.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { checkReadOnlySql } from '@legacybridge/core';
-import { createPool } from 'mysql2/promise';
-import { createMysqlAdapter } from '../dist/index.js';
+import { load, loadBuilt } from './lib/common.mjs';
+
+const { checkReadOnlySql } = await loadBuilt('core');
+const { createPool } = await load('mysql2/promise');
+const { createMysqlAdapter } = await loadBuilt('adapter-mysql');
 
 const URL_TEXT = process.env.LEGACYBRIDGE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const TABLES = Number(process.env.BENCH_TABLES ?? 5000);

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// The MCP floor: the smallest server the official SDK makes, served over stdio exactly as the
+// LegacyBridge CLI serves (serveStdio with a per-connection factory), with one tool that takes the
+// same argument shape as run_query and does nothing. What a client pays to call it is the cost of
+// MCP itself on this machine; mcp-overhead.mjs subtracts it from LegacyBridge's run_query.
+import { load } from './lib/common.mjs';
+
+const { McpServer } = await load('@modelcontextprotocol/server');
+const { serveStdio } = await load('@modelcontextprotocol/server/stdio');
+const { z } = await load('zod');
+
+serveStdio(() => {
+  const server = new McpServer({ name: 'mcp-floor', version: '1.0.0' });
+  server.registerTool(
+    'noop',
+    {
+      description: 'Does nothing.',
+      inputSchema: z.object({ sql: z.string(), max_rows: z.number().int().optional() }),
+      annotations: { readOnlyHint: true },
+    },
+    async () => ({ content: [{ type: 'text', text: 'ok' }] }),
+  );
+  return server;
+});

@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+// The headline number of issue 3 (item 10): what LegacyBridge adds to a point query over MCP stdio.
+// In ONE run, per engine, interleaved round by round so machine noise hits every contender alike:
+//   a  raw driver: the point query on the 100,000-row ORD_HIST through pg / mysql2 directly
+//   b  MCP floor: the same MCP v2 client calling a no-op tool on a minimal SDK server (bench/mcp-floor-server.mjs)
+//   c  LegacyBridge: the same client calling run_query on `node packages/server/dist/cli.js --url …`
+//   overhead = c − (a + b), target ≤ 0.05 ms at p50.
+// Plus, in-process, where the time goes: adapter.executeReadOnly and the runReadOnlyQuery use case.
+//
+//   node scripts/dev.mjs setup && node bench/mcp-overhead.mjs
+// Env: BENCH_DIALECTS (postgres,mysql), BENCH_ITERATIONS (600 per contender), BENCH_TABLES (50; the
+// point query does not depend on the schema size), BENCH_CPU_PROF=<dir> (the server runs with
+// --cpu-prof and writes its profile there on exit).
+import { join } from 'node:path';
+import { createBenchDatabase } from './generate-legacy-schema.mjs';
+import { CLI_PATH, dialects, load, loadBuilt, measureInterleaved, ok, ROOT } from './lib/common.mjs';
+import { summariseProfiles } from './lib/profile.mjs';
+
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 600);
+const TABLES = Number(process.env.BENCH_TABLES ?? 50);
+const TARGET_MS = 0.05;
+const ROWS = 100_000;
+
+const core = await loadBuilt('core');
+const { Client } = await load('@modelcontextprotocol/client');
+const { StdioClientTransport } = await load('@modelcontextprotocol/client/stdio');
+
+/** A v2 client in `auto` negotiation (the 2026-07-28 protocol) over stdio to `args`. */
+async function connect(args, env) {
+  const transport = new StdioClientTransport({ command: process.execPath, args, env, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const client = new Client({ name: 'bench', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+  await client.connect(transport);
+  return { client, transport, stderr: () => stderr };
+}
+
+async function rawDriver(dialect, url) {
+  if (dialect === 'postgres') {
+    const { default: pg } = await load('pg');
+    const c = new pg.Client(url);
+    await c.connect();
+    return {
+      text: (sql) => c.query(sql),
+      param: (id) => c.query('SELECT * FROM "ORD_HIST" WHERE "ORD_ID" = $1', [id]),
+      close: () => c.end(),
+    };
+  }
+  const { createConnection } = await load('mysql2/promise');
+  const u = new URL(url);
+  const c = await createConnection({
+    host: u.hostname,
+    port: u.port === '' ? 3306 : Number(u.port),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.slice(1),
+  });
+  return {
+    text: (sql) => c.query(sql),
+    param: (id) => c.execute('SELECT * FROM ORD_HIST WHERE ORD_ID = ?', [id]),
+    close: () => c.end(),
+  };
+}
+
+async function adapterFor(dialect, url) {
+  if (dialect === 'postgres') return (await loadBuilt('adapter-postgres')).createPostgresAdapter({ url });
+  return (await loadBuilt('adapter-mysql')).createMysqlAdapter({ url });
+}
+
+const summary = [];
+for (const dialect of dialects()) {
+  const db = await createBenchDatabase(dialect, { tables: TABLES, rows: ROWS });
+  const cleanup = [];
+  try {
+    const table = dialect === 'postgres' ? '"ORD_HIST"' : 'ORD_HIST';
+    const col = dialect === 'postgres' ? '"ORD_ID"' : 'ORD_ID';
+    const idOf = (i) => ((i * 7919) % ROWS) + 1;
+    const sqlOf = (i) => `SELECT * FROM ${table} WHERE ${col} = ${idOf(i)}`;
+
+    const raw = await rawDriver(dialect, db.url);
+    cleanup.push(raw.close);
+    const adapter = await adapterFor(dialect, db.url);
+    cleanup.push(() => adapter.close());
+    const deps = {
+      db: adapter,
+      metrics: core.noopMetrics,
+      logger: core.noopLogger,
+      policy: core.DEFAULT_QUERY_POLICY,
+    };
+    const limits = core.limitsFor(deps);
+    const checked = (i) => {
+      const r = core.checkReadOnlySql(sqlOf(i), dialect);
+      if (r.isErr()) throw new Error(r.error.message);
+      return r.value;
+    };
+
+    const floor = await connect([join(ROOT, 'bench', 'mcp-floor-server.mjs')], {
+      PATH: process.env.PATH ?? '',
+    });
+    cleanup.push(() => floor.client.close());
+    const profArgs = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+    const lb = await connect([...profArgs, CLI_PATH, '--url', db.url], {
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'warn',
+      QUERY_MAX_ROWS: '1000',
+    });
+    cleanup.push(() => lb.client.close());
+
+    // One checked call of each path before timing, so a broken path fails loudly instead of
+    // producing fast nonsense.
+    const first = await lb.client.callTool({ name: 'run_query', arguments: { sql: sqlOf(1) } });
+    if (first.isError || first.structuredContent?.rowCount !== 1) {
+      throw new Error(
+        `run_query did not return the row: ${JSON.stringify(first).slice(0, 300)}\n${lb.stderr()}`,
+      );
+    }
+    const noop = await floor.client.callTool({ name: 'noop', arguments: { sql: sqlOf(1) } });
+    if (noop.isError) throw new Error(`floor noop failed: ${JSON.stringify(noop)}`);
+    if ((await raw.text(sqlOf(1))) === undefined) throw new Error('raw driver returned nothing');
+
+    const r = await measureInterleaved(
+      {
+        rawText: (i) => raw.text(sqlOf(i)),
+        rawParam: (i) => raw.param(idOf(i)),
+        adapter: (i) => ok(adapter.executeReadOnly(checked(i), limits)),
+        useCase: (i) => ok(core.runReadOnlyQuery(deps, { sql: sqlOf(i) })),
+        floor: (i) => floor.client.callTool({ name: 'noop', arguments: { sql: sqlOf(i) } }),
+        legacyBridge: (i) => lb.client.callTool({ name: 'run_query', arguments: { sql: sqlOf(i) } }),
+      },
+      { iterations: ITERATIONS, rounds: 12, warmup: 100 },
+    );
+
+    const line = (label, s) =>
+      console.log(
+        `  ${label.padEnd(52)} p50 ${s.p50.toFixed(3).padStart(7)} ms   p90 ${s.p90.toFixed(3).padStart(7)} ms   p99 ${s.p99.toFixed(3).padStart(7)} ms`,
+      );
+    console.log(
+      `\n${dialect}: point query on ORD_HIST (${ROWS} rows), ${r.rawText.n} samples each, interleaved`,
+    );
+    line('a  raw driver, same SQL text (simple protocol)', r.rawText);
+    line('   raw driver, parameterised ($1 / ?)', r.rawParam);
+    line('   adapter.executeReadOnly (in-process)', r.adapter);
+    line('   runReadOnlyQuery use case (guard + adapter)', r.useCase);
+    line('b  MCP floor: no-op tool over stdio', r.floor);
+    line('c  LegacyBridge run_query over stdio', r.legacyBridge);
+    const a = Math.min(r.rawText.p50, r.rawParam.p50);
+    const overhead = r.legacyBridge.p50 - (a + r.floor.p50);
+    const overhead90 = r.legacyBridge.p90 - (Math.min(r.rawText.p90, r.rawParam.p90) + r.floor.p90);
+    console.log(
+      `  overhead c − (a + b): p50 ${overhead.toFixed(3)} ms (target ≤ ${TARGET_MS} ms: ${overhead <= TARGET_MS ? 'met' : 'MISSED'}), p90 ${overhead90.toFixed(3)} ms`,
+    );
+    console.log(
+      `  in-process split (p50): adapter − raw ${(r.adapter.p50 - a).toFixed(3)} ms, guard + use case ${(r.useCase.p50 - r.adapter.p50).toFixed(3)} ms, remaining MCP-side ${(overhead - (r.useCase.p50 - a)).toFixed(3)} ms`,
+    );
+    summary.push({ dialect, overhead, r });
+  } finally {
+    for (const fn of cleanup.reverse()) await fn().catch((e) => console.error(`cleanup: ${e.message}`));
+    await db.drop();
+  }
+}
+
+if (process.env.BENCH_CPU_PROF) {
+  // Give the server a moment to write its profile after its stdin closed.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  summariseProfiles(process.env.BENCH_CPU_PROF);
+}
