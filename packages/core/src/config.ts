@@ -157,6 +157,11 @@ export const CONFIG_VARIABLES = {
     default: undefined,
     doc: 'Serve /metrics on this port instead of APP_PORT.',
   },
+  REQUIRE_READ_ONLY_USER: {
+    schema: bool,
+    default: 'false',
+    doc: 'Refuse to start when the database user can write or change schema (checked at startup).',
+  },
   REDIS_URL: {
     schema: z.string().trim().min(1),
     default: undefined,
@@ -200,6 +205,8 @@ export interface AppConfig {
   readonly healthCheckEnabled: boolean;
   readonly metrics: { readonly enabled: boolean; readonly port?: number | undefined };
   readonly redisUrl?: string | undefined;
+  /** REQUIRE_READ_ONLY_USER: refuse to start unless the privilege audit says read-only. */
+  readonly requireReadOnlyUser: boolean;
 }
 
 type Parsed = { -readonly [K in ConfigVariable]?: z.output<(typeof CONFIG_VARIABLES)[K]['schema']> };
@@ -293,6 +300,7 @@ export function loadConfig(
     healthCheckEnabled: p.HEALTH_CHECK_ENABLED,
     metrics: { enabled: p.METRICS_ENABLED, port: p.METRICS_PORT },
     redisUrl: p.REDIS_URL,
+    requireReadOnlyUser: p.REQUIRE_READ_ONLY_USER,
   });
 }
 

@@ -192,3 +192,26 @@ export interface ServerInfo {
   readonly user?: string | undefined;
   readonly database?: string | undefined;
 }
+
+/** One privilege the audit found, and how much it matters for a read-only deployment. */
+export interface PrivilegeFinding {
+  /** The engine's name for it, e.g. `INSERT`, `SUPERUSER`, `CREATE`, `pg_write_server_files`. */
+  readonly privilege: string;
+  /** What it applies to (table, schema, database, file), when it is not server-wide. */
+  readonly object?: string | undefined;
+  /** `warning`: lets the user change data, schema or server state; `info`: worth knowing, harmless for reads. */
+  readonly severity: 'warning' | 'info';
+  /** One sentence for an operator, when the name alone does not explain the risk. */
+  readonly detail?: string | undefined;
+}
+
+/** What the connected user may do beyond reading, from the engine's catalog (`legacybridge doctor`). */
+export interface PrivilegeReport {
+  /** The user the server authenticated as. */
+  readonly user: string;
+  /** The user can insert, update or delete rows, write files, or bypass read-only mode. */
+  readonly canWrite: boolean;
+  /** The user can create, alter or drop objects, roles or databases. */
+  readonly canChangeSchema: boolean;
+  readonly findings: readonly PrivilegeFinding[];
+}

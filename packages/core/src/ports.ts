@@ -6,6 +6,7 @@ import type {
   DatabaseCapabilities,
   Dialect,
   PoolStats,
+  PrivilegeReport,
   QueryLimits,
   QueryPlan,
   QueryResult,
@@ -51,6 +52,12 @@ export interface DatabasePort {
     limits: QueryLimits,
     signal?: AbortSignal,
   ): ResultAsync<QueryPlan, DatabaseFailure>;
+  /**
+   * Optional: what the connected user may do beyond reading, from one catalog query, so operators can
+   * check least privilege (DESIGN.md §4, layer 3). Adapters that cannot tell leave it out.
+   * @returns err(ConnectionFailed | AuthenticationFailed | Timeout) when the server cannot answer.
+   */
+  auditPrivileges?(): ResultAsync<PrivilegeReport, DatabaseFailure>;
   /** Current pool gauges; cheap and synchronous (called on every /metrics scrape). */
   poolStats(): PoolStats;
   /** Closes every connection. Idempotent; later calls to other methods fail with ConnectionFailed. */

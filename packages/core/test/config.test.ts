@@ -28,10 +28,16 @@ const MALFORMED: Record<Exclude<ConfigVariable, 'ALLOWED_HOSTS'>, string> = {
   HEALTH_CHECK_ENABLED: '2',
   METRICS_ENABLED: 'nope',
   METRICS_PORT: '0',
+  REQUIRE_READ_ONLY_USER: 'always',
   REDIS_URL: '\t',
 };
 
 describe('loadConfig', () => {
+  it('REQUIRE_READ_ONLY_USER defaults to false and reads booleans', () => {
+    expect(loadConfig({})._unsafeUnwrap().requireReadOnlyUser).toBe(false);
+    expect(loadConfig({ REQUIRE_READ_ONLY_USER: 'true' })._unsafeUnwrap().requireReadOnlyUser).toBe(true);
+  });
+
   it('defaults match the deployment guide', () => {
     const config = loadConfig({})._unsafeUnwrap();
     expect(config.pool).toEqual({
