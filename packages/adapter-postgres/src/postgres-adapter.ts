@@ -9,6 +9,8 @@ import {
   dbFailure,
   type ForeignKeyInfo,
   type IndexInfo,
+  type PrivilegeFinding,
+  type PrivilegeReport,
   type QueryLimits,
   type QueryPlan,
   type QueryResult,
@@ -311,6 +313,17 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
       );
     },
 
+    auditPrivileges() {
+      return catalogQuery<catalog.AuditPrivilegesRow>(() => ({
+        text: catalog.AUDIT_PRIVILEGES_SQL,
+        values: [],
+      })).andThen((rows) =>
+        rows[0] === undefined
+          ? errAsync(dbFailure('PermissionDenied', { message: 'The current role is not in pg_roles.' }))
+          : okAsync(privilegeReportOf(rows[0])),
+      );
+    },
+
     listTables(filter?: TableFilter) {
       return catalogQuery((f) => catalog.listTablesQuery(f, filter?.schema)).map((rows) =>
         rows.map(toTableInfo),
@@ -595,4 +608,86 @@ function toTableDetail(row: DescribeRow): TableDetail {
     referencedBy: row.referenced_by.map(fk),
     indexes,
   };
+}
+
+const ROLE_ATTRIBUTES: readonly [
+  keyof catalog.AuditPrivilegesRow,
+  string,
+  'write' | 'schema' | 'info',
+  string,
+][] = [
+  ['superuser', 'SUPERUSER', 'write', 'bypasses every permission check, including read-only mode'],
+  ['createrole', 'CREATEROLE', 'schema', 'can create roles and grant itself their privileges'],
+  ['createdb', 'CREATEDB', 'schema', 'can create databases'],
+  ['replication', 'REPLICATION', 'write', 'can stream the whole cluster and create replication slots'],
+  ['bypassrls', 'BYPASSRLS', 'info', 'row-level security policies do not apply to it'],
+];
+
+const TABLE_PRIVILEGES = [
+  ['INSERT', 'insert'],
+  ['UPDATE', 'update'],
+  ['DELETE', 'delete'],
+  ['TRUNCATE', 'truncate'],
+] as const;
+
+// Predefined roles that write outside the tables' privileges (files, programs, all data).
+const WRITING_ROLES = new Set(['pg_write_server_files', 'pg_execute_server_program', 'pg_write_all_data']);
+
+/** Turns the audit row into findings; the read-only verdict counts only what can change something. */
+function privilegeReportOf(row: catalog.AuditPrivilegesRow): PrivilegeReport {
+  const findings: PrivilegeFinding[] = [];
+  let canWrite = false;
+  let canChangeSchema = false;
+  for (const [column, privilege, effect, detail] of ROLE_ATTRIBUTES) {
+    if (row[column] !== true) continue;
+    findings.push({ privilege, severity: effect === 'info' ? 'info' : 'warning', detail });
+    if (effect === 'write') canWrite = true;
+    if (effect === 'schema' || privilege === 'SUPERUSER') canChangeSchema = true;
+  }
+  for (const [privilege, key] of TABLE_PRIVILEGES) {
+    const count = row[`${key}_count`];
+    if (count > 0) {
+      canWrite = true;
+      findings.push({ privilege, object: sampleText(row[`${key}_sample`], count), severity: 'warning' });
+    }
+  }
+  if (row.owned_count > 0) {
+    canWrite = true;
+    canChangeSchema = true;
+    findings.push({
+      privilege: 'OWNER',
+      object: sampleText(row.owned_sample, row.owned_count),
+      severity: 'warning',
+      detail: 'an owner can alter, drop and write its tables whatever is granted',
+    });
+  }
+  for (const schema of row.create_schemas ?? []) {
+    canChangeSchema = true;
+    findings.push({ privilege: 'CREATE', object: `schema ${schema}`, severity: 'warning' });
+  }
+  if (row.db_create) {
+    canChangeSchema = true;
+    findings.push({ privilege: 'CREATE', object: `database ${row.database}`, severity: 'warning' });
+  }
+  if (row.db_temp) {
+    findings.push({
+      privilege: 'TEMPORARY',
+      object: `database ${row.database}`,
+      severity: 'info',
+      detail: 'can create session-local temporary tables',
+    });
+  }
+  for (const role of row.memberships ?? []) {
+    const writes = WRITING_ROLES.has(role);
+    if (writes) canWrite = true;
+    // Ending other sessions changes nothing stored, but it is no reader's business either.
+    const severity = writes || role === 'pg_signal_backend' ? 'warning' : 'info';
+    findings.push({ privilege: role, severity, detail: 'member of this predefined role' });
+  }
+  return { user: row.user, canWrite, canChangeSchema, findings };
+}
+
+function sampleText(sample: readonly string[] | null, count: number): string {
+  const names = (sample ?? []).join(', ');
+  return count > (sample?.length ?? 0) ? `${names} and ${count - (sample?.length ?? 0)} more` : names;
 }

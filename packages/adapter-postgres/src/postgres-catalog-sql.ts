@@ -279,3 +279,78 @@ export function explainSql(statement: string): string {
   // A newline, not a space: a statement that opens with a `--` comment must not swallow the prefix.
   return `EXPLAIN (FORMAT JSON)\n${statement}`;
 }
+
+/**
+ * Everything the privilege audit needs, in one row: role attributes, write privileges over every
+ * table the user can reach (counted, with a few names), CREATE on schemas and the database, TEMP,
+ * and memberships in the predefined roles that reach files, programs or all data. `pg_has_role` and
+ * the `has_*_privilege` functions follow inheritance, so grants through other roles count too.
+ */
+export const AUDIT_PRIVILEGES_SQL = `
+WITH me AS (
+  SELECT r.rolname, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolreplication, r.rolbypassrls
+  FROM pg_catalog.pg_roles r WHERE r.rolname = current_user
+), rel AS (
+  SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS name,
+         pg_catalog.has_any_column_privilege(c.oid, 'INSERT') AS can_insert,
+         pg_catalog.has_any_column_privilege(c.oid, 'UPDATE') AS can_update,
+         pg_catalog.has_table_privilege(c.oid, 'DELETE') AS can_delete,
+         pg_catalog.has_table_privilege(c.oid, 'TRUNCATE') AS can_truncate,
+         pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owned
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
+    AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+    AND pg_catalog.has_schema_privilege(n.oid, 'USAGE')
+), nsp AS (
+  SELECT pg_catalog.quote_ident(n.nspname) AS name
+  FROM pg_catalog.pg_namespace n
+  WHERE n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+    AND pg_catalog.has_schema_privilege(n.oid, 'CREATE')
+)
+SELECT me.rolname AS "user", me.rolsuper AS superuser, me.rolcreaterole AS createrole,
+       me.rolcreatedb AS createdb, me.rolreplication AS replication, me.rolbypassrls AS bypassrls,
+       pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE') AS db_create,
+       pg_catalog.has_database_privilege(pg_catalog.current_database(), 'TEMP') AS db_temp,
+       pg_catalog.current_database() AS database,
+       (SELECT pg_catalog.count(*) FILTER (WHERE can_insert) FROM rel)::int AS insert_count,
+       (SELECT (pg_catalog.array_agg(name ORDER BY name) FILTER (WHERE can_insert))[1:5] FROM rel) AS insert_sample,
+       (SELECT pg_catalog.count(*) FILTER (WHERE can_update) FROM rel)::int AS update_count,
+       (SELECT (pg_catalog.array_agg(name ORDER BY name) FILTER (WHERE can_update))[1:5] FROM rel) AS update_sample,
+       (SELECT pg_catalog.count(*) FILTER (WHERE can_delete) FROM rel)::int AS delete_count,
+       (SELECT (pg_catalog.array_agg(name ORDER BY name) FILTER (WHERE can_delete))[1:5] FROM rel) AS delete_sample,
+       (SELECT pg_catalog.count(*) FILTER (WHERE can_truncate) FROM rel)::int AS truncate_count,
+       (SELECT (pg_catalog.array_agg(name ORDER BY name) FILTER (WHERE can_truncate))[1:5] FROM rel) AS truncate_sample,
+       (SELECT pg_catalog.count(*) FILTER (WHERE owned) FROM rel)::int AS owned_count,
+       (SELECT (pg_catalog.array_agg(name ORDER BY name) FILTER (WHERE owned))[1:5] FROM rel) AS owned_sample,
+       (SELECT pg_catalog.array_agg(name ORDER BY name) FROM nsp) AS create_schemas,
+       (SELECT pg_catalog.array_agg(g.rolname ORDER BY g.rolname) FROM pg_catalog.pg_roles g
+         WHERE g.rolname IN ('pg_write_server_files', 'pg_execute_server_program', 'pg_read_server_files',
+                             'pg_write_all_data', 'pg_read_all_data', 'pg_signal_backend', 'pg_checkpoint')
+           AND g.rolname <> me.rolname AND pg_catalog.pg_has_role(g.oid, 'MEMBER')) AS memberships
+FROM me`;
+
+/** One row of AUDIT_PRIVILEGES_SQL. */
+export interface AuditPrivilegesRow {
+  readonly user: string;
+  readonly superuser: boolean;
+  readonly createrole: boolean;
+  readonly createdb: boolean;
+  readonly replication: boolean;
+  readonly bypassrls: boolean;
+  readonly db_create: boolean;
+  readonly db_temp: boolean;
+  readonly database: string;
+  readonly insert_count: number;
+  readonly insert_sample: string[] | null;
+  readonly update_count: number;
+  readonly update_sample: string[] | null;
+  readonly delete_count: number;
+  readonly delete_sample: string[] | null;
+  readonly truncate_count: number;
+  readonly truncate_sample: string[] | null;
+  readonly owned_count: number;
+  readonly owned_sample: string[] | null;
+  readonly create_schemas: string[] | null;
+  readonly memberships: string[] | null;
+}
