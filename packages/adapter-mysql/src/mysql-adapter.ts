@@ -7,6 +7,8 @@ import {
   dbFailure,
   type ForeignKeyInfo,
   type IndexInfo,
+  type PrivilegeFinding,
+  type PrivilegeReport,
   type QueryLimits,
   type QueryPlan,
   type ReadOnlyQuery,
@@ -16,6 +18,7 @@ import {
 } from '@legacybridge/core';
 import { errAsync, ResultAsync } from 'neverthrow';
 import {
+  auditPrivilegesQuery,
   type CatalogQuery,
   type ColumnRow,
   explainSql,
@@ -27,6 +30,7 @@ import {
   listColumnsInSchemaQuery,
   listTablesAllQuery,
   listTablesInSchemaQuery,
+  type PrivilegeRow,
   resolveColumnRows,
   serverInfoQuery,
   type TableRow,
@@ -184,6 +188,10 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
           database: row?.db ?? undefined,
         };
       });
+    },
+
+    auditPrivileges() {
+      return catalog(async (session) => privilegeReportOf(await rowsOf(session, auditPrivilegesQuery())));
     },
 
     listTables(filter) {
@@ -430,4 +438,73 @@ function planCost(raw: unknown): number | undefined {
   const cost = block?.cost_info?.query_cost ?? block?.cost;
   const n = Number(cost);
   return cost !== undefined && Number.isFinite(n) ? n : undefined;
+}
+
+// How each MySQL/MariaDB privilege bears on a read-only deployment. Unknown ones (new dynamic
+// privileges) are warnings that neither write nor change schema: reported, never hidden.
+const READS = new Set(['SELECT', 'SHOW VIEW', 'USAGE']);
+const WRITES: Readonly<Record<string, string>> = {
+  INSERT: '',
+  UPDATE: '',
+  DELETE: '',
+  'DELETE HISTORY': 'can purge system-versioned history',
+  FILE: 'can read and write server files (SELECT … INTO OUTFILE, LOAD DATA)',
+  SUPER: 'bypasses read_only and most limits',
+  'READ_ONLY ADMIN': 'can write while the server is read_only',
+  CONNECTION_ADMIN: 'bypasses read_only and connection limits',
+};
+const SCHEMA = new Set([
+  'CREATE',
+  'DROP',
+  'ALTER',
+  'INDEX',
+  'CREATE VIEW',
+  'CREATE ROUTINE',
+  'ALTER ROUTINE',
+  'TRIGGER',
+  'EVENT',
+  'REFERENCES',
+  'CREATE TABLESPACE',
+  'CREATE USER',
+  'CREATE ROLE',
+  'DROP ROLE',
+  'GRANT OPTION',
+]);
+const INFO: Readonly<Record<string, string>> = {
+  'SHOW DATABASES': 'can list every database on the server',
+  'CREATE TEMPORARY TABLES': 'can create session-local temporary tables',
+};
+
+/** Groups the account's grants by privilege into findings, and decides the verdict. */
+function privilegeReportOf(rows: readonly PrivilegeRow[]): PrivilegeReport {
+  const objects = new Map<string, string[]>();
+  const add = (privilege: string, object: string) => {
+    const list = objects.get(privilege) ?? [];
+    if (!list.includes(object)) list.push(object);
+    objects.set(privilege, list);
+  };
+  for (const row of rows) {
+    if (row.privilege === null || row.object === null) continue;
+    add(row.privilege, row.object);
+    if (row.grantable === 'YES') add('GRANT OPTION', row.object);
+  }
+  let canWrite = false;
+  let canChangeSchema = false;
+  const findings: PrivilegeFinding[] = [];
+  for (const [privilege, list] of objects) {
+    if (READS.has(privilege)) continue;
+    const object =
+      list.length > 5 ? `${list.slice(0, 5).join(', ')} and ${list.length - 5} more` : list.join(', ');
+    const write = WRITES[privilege];
+    if (write !== undefined) canWrite = true;
+    if (SCHEMA.has(privilege)) canChangeSchema = true;
+    const info = INFO[privilege];
+    findings.push({
+      privilege,
+      object,
+      severity: info === undefined ? 'warning' : 'info',
+      detail: write || info || undefined,
+    });
+  }
+  return { user: rows[0]?.user ?? 'unknown', canWrite, canChangeSchema, findings };
 }

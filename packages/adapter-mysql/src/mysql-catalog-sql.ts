@@ -219,3 +219,37 @@ export interface IndexRow {
 export function explainSql(sql: string): string {
   return `EXPLAIN FORMAT=JSON ${sql}`;
 }
+
+/**
+ * The privilege audit in one statement: every grant the authenticated account holds, globally, per
+ * database, per table and per column, from information_schema (readable by every account for its
+ * own grants). CURRENT_USER() is the matched account (`user@host`), which information_schema spells
+ * `'user'@'host'`. Privileges reached only through roles are not listed (known gap).
+ */
+export const auditPrivilegesQuery = (): CatalogQuery<PrivilegeRow> => ({
+  sql: `SELECT me.user_name AS user, p.scope, p.object, p.privilege, p.grantable
+FROM (SELECT CURRENT_USER() AS user_name,
+             CONCAT('''', SUBSTRING(CURRENT_USER(), 1, CHAR_LENGTH(CURRENT_USER()) - CHAR_LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1),
+                    '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''') AS grantee) me
+LEFT JOIN (
+  SELECT 'global' AS scope, '*.*' AS object, PRIVILEGE_TYPE AS privilege, IS_GRANTABLE AS grantable, GRANTEE AS grantee
+    FROM information_schema.USER_PRIVILEGES
+  UNION ALL SELECT 'schema', CONCAT(TABLE_SCHEMA, '.*'), PRIVILEGE_TYPE, IS_GRANTABLE, GRANTEE
+    FROM information_schema.SCHEMA_PRIVILEGES
+  UNION ALL SELECT 'table', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), PRIVILEGE_TYPE, IS_GRANTABLE, GRANTEE
+    FROM information_schema.TABLE_PRIVILEGES
+  UNION ALL SELECT 'column', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, '.', COLUMN_NAME), PRIVILEGE_TYPE, IS_GRANTABLE, GRANTEE
+    FROM information_schema.COLUMN_PRIVILEGES
+) p ON p.grantee = me.grantee
+ORDER BY p.privilege, p.object`,
+  params: [],
+});
+
+/** A row of auditPrivilegesQuery; the grant columns are null when the account has none. */
+export interface PrivilegeRow {
+  readonly user: string;
+  readonly scope: 'global' | 'schema' | 'table' | 'column' | null;
+  readonly object: string | null;
+  readonly privilege: string | null;
+  readonly grantable: 'YES' | 'NO' | null;
+}
