@@ -324,7 +324,7 @@ SELECT me.rolname AS "user", me.rolsuper AS superuser, me.rolcreaterole AS creat
        (SELECT pg_catalog.count(*) FILTER (WHERE owned) FROM rel)::int AS owned_count,
        (SELECT (pg_catalog.array_agg(name ORDER BY name) FILTER (WHERE owned))[1:5] FROM rel) AS owned_sample,
        (SELECT pg_catalog.array_agg(name ORDER BY name) FROM nsp) AS create_schemas,
-       (SELECT pg_catalog.array_agg(g.rolname ORDER BY g.rolname) FROM pg_catalog.pg_roles g
+       (SELECT pg_catalog.array_agg(g.rolname::text ORDER BY g.rolname) FROM pg_catalog.pg_roles g
          WHERE g.rolname IN ('pg_write_server_files', 'pg_execute_server_program', 'pg_read_server_files',
                              'pg_write_all_data', 'pg_read_all_data', 'pg_signal_backend', 'pg_checkpoint')
            AND g.rolname <> me.rolname AND pg_catalog.pg_has_role(g.oid, 'MEMBER')) AS memberships
@@ -352,5 +352,6 @@ export interface AuditPrivilegesRow {
   readonly owned_count: number;
   readonly owned_sample: string[] | null;
   readonly create_schemas: string[] | null;
+  // text[], not name[]: pg parses no name[] arrays and would hand back the literal '{a,b}'.
   readonly memberships: string[] | null;
 }

@@ -70,6 +70,7 @@ describeWithPostgres(
       await db.admin.query(`GRANT CONNECT ON DATABASE ${db.name} TO ${writer}`);
       await db.admin.query(`GRANT USAGE ON SCHEMA public TO ${writer}`);
       await db.admin.query(`GRANT SELECT, INSERT ON fixture TO ${writer}`);
+    await db.admin.query(`GRANT pg_write_server_files, pg_read_all_stats TO ${writer}`);
     }, 60_000);
 
     afterAll(async () => {
@@ -136,6 +137,13 @@ describeWithPostgres(
         expect.objectContaining({ privilege: 'INSERT', object: 'public.fixture', severity: 'warning' }),
       );
       expect(report.findings.map((f) => f.privilege)).not.toContain('DELETE');
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ privilege: 'pg_write_server_files', severity: 'warning' }),
+    );
+    // Only the predefined roles that matter are listed, each once, by name.
+    expect(report.findings.filter((f) => f.privilege.startsWith('pg_')).map((f) => f.privilege)).toEqual([
+      'pg_write_server_files',
+    ]);
     });
 
     it("the superuser's audit says it can write and change schema", async () => {

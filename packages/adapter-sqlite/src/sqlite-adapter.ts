@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import {
   type ColumnInfo,
@@ -8,6 +10,8 @@ import {
   dbFailure,
   type ForeignKeyInfo,
   type IndexInfo,
+  type PrivilegeFinding,
+  type PrivilegeReport,
   type QueryLimits,
   type QueryPlan,
   type QueryResult,
@@ -126,6 +130,33 @@ export function createSqliteAdapterFromResolved(config: ResolvedSqliteConfig): D
         version: String(Object.values(results[0]?.[0] ?? {})[0] ?? ''),
         database: config.target.kind === 'memory' ? ':memory:' : basename(config.target.path),
       }));
+    },
+
+    auditPrivileges() {
+      return withSession((s) => catalogRows(s, [{ sql: catalog.QUERY_ONLY }])).map(
+        (results): PrivilegeReport => {
+          const queryOnly = Number(Object.values(results[0]?.[0] ?? {})[0] ?? 0) === 1;
+          const findings: PrivilegeFinding[] = [];
+          if (!queryOnly) {
+            findings.push({
+              privilege: 'query_only off',
+              severity: 'warning',
+              detail: 'this connection accepts writes',
+            });
+          }
+          if (config.target.kind === 'file' && osCanWrite(config.target.path)) {
+            // SQLite has no users: the OS decides. Harmless while we open it read-only, but another
+            // tool running as this user could write it.
+            findings.push({
+              privilege: 'file write',
+              object: config.target.path,
+              severity: 'info',
+              detail: 'the OS user may write this file; LegacyBridge opens it read-only',
+            });
+          }
+          return { user: osUser(), canWrite: !queryOnly, canChangeSchema: !queryOnly, findings };
+        },
+      );
     },
 
     listTables(filter?: TableFilter) {
@@ -357,4 +388,22 @@ function planText(rows: Row[]): string {
   };
   walk(0, 0);
   return lines.join('\n');
+}
+
+function osCanWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// userInfo throws for a uid with no passwd entry (some containers): fall back to the number.
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? 'unknown');
+  }
 }

@@ -91,3 +91,6 @@ export function explainQueryPlanSql(sql: string): string {
   // A newline, not a space: the statement may start with a `--` comment.
   return `EXPLAIN QUERY PLAN\n${sql}`;
 }
+
+/** 1 when the connection refuses every write (set once per connection by the session); the privilege audit reads it. */
+export const QUERY_ONLY = 'PRAGMA query_only';
