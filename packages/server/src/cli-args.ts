@@ -8,6 +8,8 @@ export type TransportKind = 'stdio' | 'http';
 export type CliCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
+  /** `legacybridge doctor [--url …]`: check connectivity, version and privileges, then exit. */
+  | { readonly kind: 'doctor'; readonly url?: string | undefined }
   | {
       readonly kind: 'serve';
       readonly transport: TransportKind;
@@ -17,6 +19,8 @@ export type CliCommand =
       readonly host?: string | undefined;
       /** `--port`; overrides APP_PORT. */
       readonly port?: number | undefined;
+      /** `--require-read-only-user`: present only when given; sets REQUIRE_READ_ONLY_USER. */
+      readonly requireReadOnlyUser?: true;
     };
 
 /**
@@ -35,6 +39,7 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
   const { values, positionals } = parsed;
   if (values.help) return ok({ kind: 'help' });
   if (values.version) return ok({ kind: 'version' });
+  if (positionals[0] === 'doctor') return doctorCommand(values, positionals.slice(1));
 
   if (positionals.length > 1 || (positionals.length === 1 && values.url !== undefined)) {
     return err('Give the database URL once: either --url <url> or a single positional argument.');
@@ -53,7 +58,31 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
   if (values.host !== undefined && values.host.trim() === '') return err('--host must not be empty.');
   const url = values.url ?? positionals[0];
   if (url !== undefined && url.trim() === '') return err('--url must not be empty.');
-  return ok({ kind: 'serve', transport, url, host: values.host, port });
+  return ok({
+    kind: 'serve',
+    transport,
+    url,
+    host: values.host,
+    port,
+    ...(values['require-read-only-user'] === true ? { requireReadOnlyUser: true as const } : {}),
+  });
+}
+
+// `doctor` checks the database only: the serving flags would be silently ignored, so refuse them.
+function doctorCommand(
+  values: ReturnType<typeof parse>['values'],
+  positionals: readonly string[],
+): Result<CliCommand, string> {
+  const serving = (['transport', 'host', 'port', 'require-read-only-user'] as const).find(
+    (flag) => values[flag] !== undefined,
+  );
+  if (serving !== undefined) return err(`--${serving} does not apply to doctor.`);
+  if (positionals.length > 1 || (positionals.length === 1 && values.url !== undefined)) {
+    return err('Give the database URL once: either --url <url> or a single positional argument.');
+  }
+  const url = values.url ?? positionals[0];
+  if (url !== undefined && url.trim() === '') return err('--url must not be empty.');
+  return ok({ kind: 'doctor', url });
 }
 
 function parse(argv: readonly string[]) {
@@ -66,6 +95,7 @@ function parse(argv: readonly string[]) {
       transport: { type: 'string', short: 't' },
       host: { type: 'string' },
       port: { type: 'string', short: 'p' },
+      'require-read-only-user': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -82,6 +112,11 @@ export function helpText(version: string, schemes: readonly string[]): string {
 
 Usage:
   legacybridge [options] [database-url]
+  legacybridge doctor [--url <url> | database-url]
+
+doctor checks connectivity, the server version and the user's privileges, then exits:
+0 read-only, 1 the user can write or change schema, 2 configuration error, 3 database unreachable.
+(A SQLite file named "doctor" must be given as ./doctor.)
 
 With no database configured it serves an embedded demo database (a small legacy ERP).
 
@@ -90,6 +125,8 @@ Options:
   -t, --transport <kind>  stdio (default) or http
       --host <host>       HTTP interface to listen on (else APP_HOST, default 127.0.0.1)
   -p, --port <port>       HTTP port (else APP_PORT, default 8080; 0 picks a free port)
+      --require-read-only-user
+                          Refuse to start unless the database user is read-only (REQUIRE_READ_ONLY_USER)
   -h, --help              Show this help and exit
   -v, --version           Print the version and exit
 
@@ -97,7 +134,7 @@ Supported URL schemes: ${schemes.map((s) => `${s}://`).join(', ')} (or a bare SQ
 
 Environment: DATABASE_URL, SQLITE_PATH, DB_POOL_SIZE, DB_MAX_OVERFLOW, DB_TIMEOUT, DB_POOL_RECYCLE,
 DB_POOL_PRE_PING, QUERY_TIMEOUT, QUERY_DEFAULT_ROWS, QUERY_MAX_ROWS, QUERY_MAX_BYTES,
-QUERY_MAX_SQL_LENGTH, APP_ENV, APP_HOST, APP_PORT, LOG_LEVEL, LOG_FORMAT, ALLOWED_HOSTS, …
+QUERY_MAX_SQL_LENGTH, REQUIRE_READ_ONLY_USER, APP_ENV, APP_HOST, APP_PORT, LOG_LEVEL, LOG_FORMAT, ALLOWED_HOSTS, …
 Any secret can come from a file: DATABASE_URL_FILE=/run/secrets/db-url.
 Logs go to stderr; stdout carries MCP messages only.
 `;

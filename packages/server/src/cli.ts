@@ -1,12 +1,16 @@
 import { createAdapterRegistry } from '@legacybridge/core';
 import { DEFAULT_ADAPTERS } from './adapters.js';
 import { helpText, parseCliArgs } from './cli-args.js';
+import { DOCTOR_EXIT, runDoctor } from './doctor.js';
 import { redactText } from './redact.js';
 import { formatConfigFailures } from './settings.js';
-import { type RunningServer, startServer } from './start-server.js';
+import { type RunningServer, type StartFailure, startServer } from './start-server.js';
 import { VERSION } from './version.js';
 
-/** Exit codes: 0 done, 1 unexpected failure, 2 bad usage or configuration (nothing was started). */
+/**
+ * Exit codes: 0 done, 1 unexpected failure, 2 bad usage or configuration (nothing was started),
+ * 3 REQUIRE_READ_ONLY_USER could not reach the database. `doctor` has its own (DOCTOR_EXIT).
+ */
 const EXIT_USAGE = 2;
 
 async function main(argv: readonly string[]): Promise<number | undefined> {
@@ -24,7 +28,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const { transport, url, host, port } = command.value;
+  if (command.value.kind === 'doctor') return runDoctor({ url: command.value.url });
+  const { transport, url, host, port, requireReadOnlyUser } = command.value;
   // Signal handlers go in before anything starts: a SIGTERM that lands while the server is still
   // starting must still end in an orderly close, not the default kill.
   let server: RunningServer | undefined;
@@ -50,7 +55,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  const started = await startServer({ transport, url, host, port });
+  const started = await startServer({ transport, url, host, port, requireReadOnlyUser });
   if (started.isErr()) {
     const failure = started.error;
     process.stderr.write(
@@ -58,7 +63,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
         ? `${formatConfigFailures(failure.failures)}\n`
         : `legacybridge: ${failure.message}\n`,
     );
-    const code = failure.kind === 'InvalidConfig' ? EXIT_USAGE : 1;
+    const code = exitCodeOf(failure);
     // Nothing runs any more, but our own signal handlers would keep a pending signal from ending us.
     if (pending !== undefined) process.exit(code);
     process.removeAllListeners('SIGINT');
@@ -69,6 +74,13 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   if (pending !== undefined) shutdown(pending);
   void server.ended.then(() => shutdown('stdin closed'));
   return undefined;
+}
+
+function exitCodeOf(failure: StartFailure): number {
+  if (failure.kind === 'InvalidConfig') return EXIT_USAGE;
+  if (failure.kind === 'NotReadOnly')
+    return failure.reason === 'unreachable' ? DOCTOR_EXIT.unreachable : EXIT_USAGE;
+  return 1;
 }
 
 process.on('uncaughtException', (error) => {

@@ -5,6 +5,19 @@ export { defaultDemoPath, userCacheDir } from './demo/demo-path.js';
 export { DEMO_SCHEMA_SQL, DEMO_TABLES, DEMO_VIEWS } from './demo/demo-schema.js';
 export { type EnsureDemoOutcome, ensureDemoDatabase } from './demo/ensure-demo.js';
 export {
+  auditInBackground,
+  checkReadOnlyUser,
+  DOCTOR_EXIT,
+  type DoctorOptions,
+  formatPrivilegeReport,
+  isReadOnly,
+  onFirstUse,
+  READ_ONLY_SCRIPTS,
+  type ReadOnlyRefusal,
+  runDoctor,
+  writableWhat,
+} from './doctor.js';
+export {
   allowedHostsFor,
   isHostAllowed,
   isLoopbackBind,

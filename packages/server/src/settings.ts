@@ -20,6 +20,8 @@ export interface SettingsOverrides {
   readonly host?: string | undefined;
   /** `--port`: overrides APP_PORT. */
   readonly port?: number | undefined;
+  /** `--require-read-only-user`: sets REQUIRE_READ_ONLY_USER. */
+  readonly requireReadOnlyUser?: boolean | undefined;
 }
 
 /** Validated configuration plus where the database URL came from, for messages. */
@@ -52,6 +54,7 @@ export function loadSettings(
     if (overrides.url !== undefined) merged.DATABASE_URL = overrides.url;
     if (overrides.host !== undefined) merged.APP_HOST = overrides.host;
     if (overrides.port !== undefined) merged.APP_PORT = String(overrides.port);
+    if (overrides.requireReadOnlyUser === true) merged.REQUIRE_READ_ONLY_USER = 'true';
     const loaded = loadConfig(merged);
     if (loaded.isErr()) return errAsync(loaded.error);
     return okAsync({

@@ -2,6 +2,7 @@ import type { AdapterDefinition, ConfigFailure, LoggerPort } from '@legacybridge
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { DEFAULT_ADAPTERS } from './adapters.js';
 import type { TransportKind } from './cli-args.js';
+import { auditInBackground, checkReadOnlyUser, onFirstUse, type ReadOnlyRefusal } from './doctor.js';
 import { type HttpServerHandle, startHttpServer } from './http.js';
 import { createLogger } from './logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
@@ -18,6 +19,8 @@ export interface StartServerOptions {
   readonly host?: string | undefined;
   /** Overrides APP_PORT (http); 0 picks a free port. */
   readonly port?: number | undefined;
+  /** `true` sets REQUIRE_READ_ONLY_USER (refuse to start unless the privilege audit says read-only). */
+  readonly requireReadOnlyUser?: boolean | undefined;
   /** Configuration variables; default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Default: a stderr logger configured by LOG_LEVEL and LOG_FORMAT. */
@@ -46,18 +49,29 @@ export interface RunningServer {
 /** A startup failure: bad configuration (exit 2 in the CLI) or a port that cannot be bound. */
 export type StartFailure =
   | { readonly kind: 'InvalidConfig'; readonly failures: readonly ConfigFailure[] }
-  | { readonly kind: 'ListenFailed'; readonly message: string };
+  | { readonly kind: 'ListenFailed'; readonly message: string }
+  /** REQUIRE_READ_ONLY_USER refused: the user can write, could not be audited, or the database is down. */
+  | { readonly kind: 'NotReadOnly'; readonly reason: ReadOnlyRefusal['reason']; readonly message: string };
 
 /**
  * Starts LegacyBridge for embedding: configuration from `env` plus overrides, the database adapter
  * (opened lazily), and the chosen MCP transport. Logs startup to the logger, never to stdout.
+ * The privilege audit runs once without delaying startup: over stdio on the first database use (a
+ * probing client's throwaway copy must open no connection), over HTTP right after listening; a user
+ * that can write gets a prominent warning. With REQUIRE_READ_ONLY_USER it runs eagerly, before the
+ * transport starts.
  * @returns err(InvalidConfig) listing every bad variable, err(ListenFailed) when the HTTP port
- * cannot be bound.
+ * cannot be bound, err(NotReadOnly) when REQUIRE_READ_ONLY_USER is set and the user is not read-only.
  */
 export function startServer(options: StartServerOptions = {}): ResultAsync<RunningServer, StartFailure> {
   const env = options.env ?? process.env;
   const transport = options.transport ?? 'stdio';
-  return loadSettings(env, { url: options.url, host: options.host, port: options.port })
+  return loadSettings(env, {
+    url: options.url,
+    host: options.host,
+    port: options.port,
+    requireReadOnlyUser: options.requireReadOnlyUser,
+  })
     .mapErr((failures): StartFailure => ({ kind: 'InvalidConfig', failures }))
     .andThen((settings) => {
       const logger = options.logger ?? createLogger(settings.config.log);
@@ -71,38 +85,69 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
         return errAsync<RunningServer, StartFailure>({ kind: 'InvalidConfig', failures: [runtime.error] });
       }
       const rt = runtime.value;
-      const common = { deps: rt.deps, logger, name: options.name ?? 'legacybridge', version: VERSION };
       logger.info('starting', {
         version: VERSION,
         transport,
         dialect: rt.deps.db.dialect,
         database: rt.description,
       });
-      if (transport === 'stdio') {
-        const stdio = startStdioServer(common);
-        return okAsync<RunningServer, StartFailure>(
-          running(transport, undefined, rt, logger, stdio.ended, () => stdio.close()),
+      if (!settings.config.requireReadOnlyUser)
+        return okAsync<Runtime, StartFailure>(rt).andThen(serve(false));
+      return ResultAsync.fromSafePromise<ReadOnlyRefusal | undefined, StartFailure>(
+        checkReadOnlyUser(rt.deps.db),
+      ).andThen((refusal) => {
+        if (refusal === undefined) {
+          logger.info('privilege audit: the database user is read-only (REQUIRE_READ_ONLY_USER)');
+          return serve(true)(rt);
+        }
+        return ResultAsync.fromSafePromise(rt.close()).andThen(() =>
+          errAsync<RunningServer, StartFailure>({ kind: 'NotReadOnly', ...refusal }),
         );
+      });
+
+      function serve(audited: boolean) {
+        return (rt: Runtime): ResultAsync<RunningServer, StartFailure> => {
+          const audit = () => auditInBackground(rt.deps.db, logger);
+          if (transport === 'stdio') {
+            // Lazily, on the first database use: an auto-mode client's probe copy must stay unconnected.
+            const db = audited ? rt.deps.db : onFirstUse(rt.deps.db, audit);
+            const deps = { ...rt.deps, db };
+            const stdio = startStdioServer({ ...common(deps) });
+            return okAsync(running(transport, undefined, rt, logger, stdio.ended, () => stdio.close()));
+          }
+          const { config } = settings;
+          return ResultAsync.fromPromise(
+            startHttpServer({
+              ...common(rt.deps),
+              host: config.host,
+              port: config.port,
+              allowedHosts: config.allowedHosts,
+              healthCheckEnabled: config.healthCheckEnabled,
+            }),
+            (error): StartFailure => ({
+              kind: 'ListenFailed',
+              message: `cannot listen on ${config.host}:${config.port} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+            }),
+          )
+            .orElse((failure) => ResultAsync.fromSafePromise(rt.close()).andThen(() => errAsync(failure)))
+            .map((http: HttpServerHandle) => {
+              logger.info('listening', {
+                url: http.url,
+                mcp: `${http.url}/mcp`,
+                health: `${http.url}/health`,
+              });
+              // A long-lived HTTP service is never a throwaway probe: audit now, in the background.
+              if (!audited) audit();
+              return running(transport, http.url, rt, logger, new Promise<void>(() => {}), () =>
+                http.close(),
+              );
+            });
+        };
       }
-      const { config } = settings;
-      return ResultAsync.fromPromise(
-        startHttpServer({
-          ...common,
-          host: config.host,
-          port: config.port,
-          allowedHosts: config.allowedHosts,
-          healthCheckEnabled: config.healthCheckEnabled,
-        }),
-        (error): StartFailure => ({
-          kind: 'ListenFailed',
-          message: `cannot listen on ${config.host}:${config.port} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-        }),
-      )
-        .orElse((failure) => ResultAsync.fromSafePromise(rt.close()).andThen(() => errAsync(failure)))
-        .map((http: HttpServerHandle) => {
-          logger.info('listening', { url: http.url, mcp: `${http.url}/mcp`, health: `${http.url}/health` });
-          return running(transport, http.url, rt, logger, new Promise<void>(() => {}), () => http.close());
-        });
+
+      function common(deps: Runtime['deps']) {
+        return { deps, logger, name: options.name ?? 'legacybridge', version: VERSION };
+      }
     });
 }
 
