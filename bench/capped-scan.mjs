@@ -10,7 +10,8 @@
 // and the database backends' resident memory before and after, where /proc shows them.
 //
 //   node scripts/dev.mjs setup && node bench/capped-scan.mjs
-// Env: BENCH_DIALECTS (postgres,mysql), BENCH_BIG_ROWS (1000000), BENCH_ITERATIONS (15).
+// Env: BENCH_DIALECTS (postgres,mysql), BENCH_BIG_ROWS (1000000), BENCH_ITERATIONS (15 per contender;
+// raise it to see the steady state), BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS for the server only).
 import { readFileSync } from 'node:fs';
 import { createBenchDatabase } from './generate-legacy-schema.mjs';
 import { CLI_PATH, dialects, load, loadBuilt, measureInterleaved, ok, rssMb } from './lib/common.mjs';
@@ -101,7 +102,15 @@ for (const dialect of dialects()) {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [CLI_PATH, '--url', db.url],
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', QUERY_MAX_ROWS: String(CAP) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        LOG_LEVEL: 'warn',
+        QUERY_MAX_ROWS: String(CAP),
+        // To tell V8 heap sizing from retained data, e.g. BENCH_SERVER_NODE_OPTIONS=--max-semi-space-size=1
+        ...(process.env.BENCH_SERVER_NODE_OPTIONS
+          ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }
+          : {}),
+      },
       stderr: 'pipe',
     });
     const client = new Client({ name: 'bench', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
