@@ -661,6 +661,15 @@ function privilegeReportOf(row: catalog.AuditPrivilegesRow): PrivilegeReport {
       detail: 'an owner can alter, drop and write its tables whatever is granted',
     });
   }
+  if (row.sequence_count > 0) {
+    canWrite = true;
+    findings.push({
+      privilege: 'USAGE/UPDATE',
+      object: `sequences ${sampleText(row.sequence_sample, row.sequence_count)}`,
+      severity: 'warning',
+      detail: 'nextval and setval advance a sequence',
+    });
+  }
   for (const schema of row.create_schemas ?? []) {
     canChangeSchema = true;
     findings.push({ privilege: 'CREATE', object: `schema ${schema}`, severity: 'warning' });

@@ -302,6 +302,14 @@ WITH me AS (
     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
     AND n.nspname NOT LIKE 'pg\\_temp\\_%'
     AND pg_catalog.has_schema_privilege(n.oid, 'USAGE')
+), seq AS (
+  -- USAGE allows nextval, UPDATE nextval and setval: both advance the sequence, a write.
+  SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS name
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind = 'S'
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+    AND pg_catalog.has_schema_privilege(n.oid, 'USAGE')
+    AND (pg_catalog.has_sequence_privilege(c.oid, 'USAGE') OR pg_catalog.has_sequence_privilege(c.oid, 'UPDATE'))
 ), nsp AS (
   SELECT pg_catalog.quote_ident(n.nspname) AS name
   FROM pg_catalog.pg_namespace n
@@ -323,6 +331,8 @@ SELECT me.rolname AS "user", me.rolsuper AS superuser, me.rolcreaterole AS creat
        (SELECT (pg_catalog.array_agg(name ORDER BY name) FILTER (WHERE can_truncate))[1:5] FROM rel) AS truncate_sample,
        (SELECT pg_catalog.count(*) FILTER (WHERE owned) FROM rel)::int AS owned_count,
        (SELECT (pg_catalog.array_agg(name ORDER BY name) FILTER (WHERE owned))[1:5] FROM rel) AS owned_sample,
+       (SELECT pg_catalog.count(*) FROM seq)::int AS sequence_count,
+       (SELECT (pg_catalog.array_agg(name ORDER BY name))[1:5] FROM seq) AS sequence_sample,
        (SELECT pg_catalog.array_agg(name ORDER BY name) FROM nsp) AS create_schemas,
        (SELECT pg_catalog.array_agg(g.rolname::text ORDER BY g.rolname) FROM pg_catalog.pg_roles g
          WHERE g.rolname IN ('pg_write_server_files', 'pg_execute_server_program', 'pg_read_server_files',
@@ -351,6 +361,8 @@ export interface AuditPrivilegesRow {
   readonly truncate_sample: string[] | null;
   readonly owned_count: number;
   readonly owned_sample: string[] | null;
+  readonly sequence_count: number;
+  readonly sequence_sample: string[] | null;
   readonly create_schemas: string[] | null;
   // text[], not name[]: pg parses no name[] arrays and would hand back the literal '{a,b}'.
   readonly memberships: string[] | null;

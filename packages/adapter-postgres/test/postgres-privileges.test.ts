@@ -53,6 +53,7 @@ describeWithPostgres(
       db = await createTestDatabase('privileges');
       await db.admin.query(`CREATE TABLE fixture (id int PRIMARY KEY, name text NOT NULL)`);
       await db.admin.query(`INSERT INTO fixture VALUES (1, 'first'), (2, 'second')`);
+      await db.admin.query('CREATE SEQUENCE fixture_ids');
       // psql runs the script as an operator would; the password goes in as a variable, not in the file.
       await run('psql', [
         '-X',
@@ -70,7 +71,8 @@ describeWithPostgres(
       await db.admin.query(`GRANT CONNECT ON DATABASE ${db.name} TO ${writer}`);
       await db.admin.query(`GRANT USAGE ON SCHEMA public TO ${writer}`);
       await db.admin.query(`GRANT SELECT, INSERT ON fixture TO ${writer}`);
-    await db.admin.query(`GRANT pg_write_server_files, pg_read_all_stats TO ${writer}`);
+      await db.admin.query(`GRANT pg_write_server_files, pg_read_all_stats TO ${writer}`);
+      await db.admin.query(`GRANT USAGE ON SEQUENCE fixture_ids TO ${writer}`);
     }, 60_000);
 
     afterAll(async () => {
@@ -137,13 +139,16 @@ describeWithPostgres(
         expect.objectContaining({ privilege: 'INSERT', object: 'public.fixture', severity: 'warning' }),
       );
       expect(report.findings.map((f) => f.privilege)).not.toContain('DELETE');
-    expect(report.findings).toContainEqual(
-      expect.objectContaining({ privilege: 'pg_write_server_files', severity: 'warning' }),
-    );
-    // Only the predefined roles that matter are listed, each once, by name.
-    expect(report.findings.filter((f) => f.privilege.startsWith('pg_')).map((f) => f.privilege)).toEqual([
-      'pg_write_server_files',
-    ]);
+      expect(report.findings).toContainEqual(
+        expect.objectContaining({ privilege: 'USAGE/UPDATE', object: 'sequences public.fixture_ids' }),
+      );
+      expect(report.findings).toContainEqual(
+        expect.objectContaining({ privilege: 'pg_write_server_files', severity: 'warning' }),
+      );
+      // Only the predefined roles that matter are listed, each once, by name.
+      expect(report.findings.filter((f) => f.privilege.startsWith('pg_')).map((f) => f.privilege)).toEqual([
+        'pg_write_server_files',
+      ]);
     });
 
     it("the superuser's audit says it can write and change schema", async () => {

@@ -198,6 +198,8 @@ describe('legacybridge doctor (built CLI)', () => {
     expect(run.stdout).toMatch(/connectivity {3}ok \(ping [\d.]+ ms\)/);
     expect(run.stdout).toMatch(/server {9}sqlite 3\./);
     expect(run.stdout).toContain('read-only      yes');
+    // SQLite has no users: the OS user's write access to the file is reported, as info only.
+    expect(run.stdout).toMatch(/info {11}file write on .*demo-.*\.db — the OS user may write this file/);
   });
 
   for (const [dialect, setUp] of [
