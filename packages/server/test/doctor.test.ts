@@ -82,7 +82,15 @@ describe('doctor building blocks', () => {
 });
 
 /** A fresh PostgreSQL database with a fixture table and the deploy script's role, or why not. */
-function setUpPostgres(): { url: string; readOnlyUrl: string; drop(): void } | string {
+/** A database a describe block creates in beforeAll and drops in afterAll (so a filtered run leaks nothing). */
+interface LiveDatabase {
+  readonly url: string;
+  readonly readOnlyUrl: string;
+  create(): void;
+  drop(): void;
+}
+
+function setUpPostgres(): LiveDatabase | string {
   const server = new URL(PG_URL);
   const name = `lb_doc_${suffix}`;
   const role = `lb_doc_ro_${suffix}`;
@@ -95,12 +103,10 @@ function setUpPostgres(): { url: string; readOnlyUrl: string; drop(): void } | s
     });
   };
   try {
-    psql(server.pathname.slice(1), '-c', `CREATE DATABASE ${name}`);
+    psql(server.pathname.slice(1), '-c', 'SELECT 1');
   } catch (error) {
     return `PostgreSQL at LEGACYBRIDGE_TEST_POSTGRES_URL is not usable: ${(error as Error).message}`;
   }
-  psql(name, '-c', 'CREATE TABLE fixture (id int PRIMARY KEY)', '-c', 'INSERT INTO fixture VALUES (1)');
-  psql(name, '-v', `role=${role}`, '-v', `password=${password}`, '-f', script('postgres-readonly.sql'));
   const url = new URL(server);
   url.pathname = `/${name}`;
   const ro = new URL(url);
@@ -109,6 +115,11 @@ function setUpPostgres(): { url: string; readOnlyUrl: string; drop(): void } | s
   return {
     url: url.toString(),
     readOnlyUrl: ro.toString(),
+    create() {
+      psql(server.pathname.slice(1), '-c', `CREATE DATABASE ${name}`);
+      psql(name, '-c', 'CREATE TABLE fixture (id int PRIMARY KEY)', '-c', 'INSERT INTO fixture VALUES (1)');
+      psql(name, '-v', `role=${role}`, '-v', `password=${password}`, '-f', script('postgres-readonly.sql'));
+    },
     drop() {
       psql(
         server.pathname.slice(1),
@@ -122,7 +133,7 @@ function setUpPostgres(): { url: string; readOnlyUrl: string; drop(): void } | s
 }
 
 /** A fresh MySQL/MariaDB database with a fixture table and the deploy script's account, or why not. */
-function setUpMysql(): { url: string; readOnlyUrl: string; drop(): void } | string {
+function setUpMysql(): LiveDatabase | string {
   const server = new URL(MYSQL_URL);
   const name = `lb_doc_${suffix}`;
   const role = `lb_doc_ro_${suffix}`;
@@ -139,15 +150,10 @@ function setUpMysql(): { url: string; readOnlyUrl: string; drop(): void } | stri
     if (run.status !== 0) throw new Error(run.error?.message ?? run.stderr);
   };
   try {
-    mysql(
-      `CREATE DATABASE ${name}; CREATE TABLE ${name}.fixture (id INT PRIMARY KEY); INSERT INTO ${name}.fixture VALUES (1);`,
-    );
+    mysql('SELECT 1;');
   } catch (error) {
     return `MySQL at LEGACYBRIDGE_TEST_MYSQL_URL is not usable: ${(error as Error).message}`;
   }
-  mysql(
-    `SET @role = '${role}', @db = '${name}', @password = '${password}';\n${readFileSync(script('mysql-readonly.sql'), 'utf8')}`,
-  );
   const url = new URL(server);
   url.pathname = `/${name}`;
   const ro = new URL(url);
@@ -156,6 +162,14 @@ function setUpMysql(): { url: string; readOnlyUrl: string; drop(): void } | stri
   return {
     url: url.toString(),
     readOnlyUrl: ro.toString(),
+    create() {
+      mysql(
+        `CREATE DATABASE ${name}; CREATE TABLE ${name}.fixture (id INT PRIMARY KEY); INSERT INTO ${name}.fixture VALUES (1);`,
+      );
+      mysql(
+        `SET @role = '${role}', @db = '${name}', @password = '${password}';\n${readFileSync(script('mysql-readonly.sql'), 'utf8')}`,
+      );
+    },
     drop: () => mysql(`DROP DATABASE IF EXISTS ${name}; DROP USER IF EXISTS '${role}'@'%';`),
   };
 }
@@ -213,6 +227,7 @@ describe('legacybridge doctor (built CLI)', () => {
         else it.skip(`skipped: ${db}`, () => {});
         return;
       }
+      beforeAll(() => db.create());
       afterAll(() => db.drop());
 
       it('the deploy script user is read-only: exit 0, with version and user', async () => {
