@@ -24,6 +24,7 @@ import {
   explainSql,
   type ForeignKeyRow,
   foreignKeysQuery,
+  hasApplicableRoles,
   type IndexRow,
   indexesQuery,
   listColumnsAllQuery,
@@ -191,7 +192,14 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     },
 
     auditPrivileges() {
-      return catalog(async (session) => privilegeReportOf(await rowsOf(session, auditPrivilegesQuery())));
+      return catalog(async (session) =>
+        privilegeReportOf(
+          await rowsOf(
+            session,
+            auditPrivilegesQuery(hasApplicableRoles(session.flavour, session.serverVersion)),
+          ),
+        ),
+      );
     },
 
     listTables(filter) {
@@ -470,6 +478,9 @@ const SCHEMA = new Set([
   'DROP ROLE',
   'GRANT OPTION',
 ]);
+// information_schema hides what a role grants: an account with roles cannot be proven read-only.
+const ROLE_DETAIL =
+  'privileges through roles are not audited (check SHOW GRANTS FOR the role); counted as able to write';
 const INFO: Readonly<Record<string, string>> = {
   'SHOW DATABASES': 'can list every database on the server',
   'CREATE TEMPORARY TABLES': 'can create session-local temporary tables',
@@ -495,7 +506,7 @@ function privilegeReportOf(rows: readonly PrivilegeRow[]): PrivilegeReport {
     if (READS.has(privilege)) continue;
     const object =
       list.length > 5 ? `${list.slice(0, 5).join(', ')} and ${list.length - 5} more` : list.join(', ');
-    const write = WRITES[privilege];
+    const write = privilege === 'ROLE' ? ROLE_DETAIL : WRITES[privilege];
     if (write !== undefined) canWrite = true;
     if (SCHEMA.has(privilege)) canChangeSchema = true;
     const info = INFO[privilege];

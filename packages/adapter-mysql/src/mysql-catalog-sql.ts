@@ -224,10 +224,12 @@ export function explainSql(sql: string): string {
  * The privilege audit in one statement: every grant the authenticated account holds, globally, per
  * database, per table and per column, from information_schema (readable by every account for its
  * own grants). CURRENT_USER() is the matched account (`user@host`), which information_schema spells
- * `'user'@'host'`. Privileges reached only through roles are not listed (known gap).
+ * `'user'@'host'`. information_schema does not show what a role grants, so with `roles` (servers that
+ * have APPLICABLE_ROLES: MariaDB, MySQL 8.0.19+) the account's roles come back as `ROLE` rows for the
+ * audit to flag.
  */
-export const auditPrivilegesQuery = (): CatalogQuery<PrivilegeRow> => ({
-  sql: `SELECT me.user_name AS user, p.scope, p.object, p.privilege, p.grantable
+export const auditPrivilegesQuery = (roles: boolean): CatalogQuery<PrivilegeRow> => ({
+  sql: `SELECT * FROM (SELECT me.user_name AS user, p.scope, p.object, p.privilege, p.grantable
 FROM (SELECT CURRENT_USER() AS user_name,
              CONCAT('''', SUBSTRING(CURRENT_USER(), 1, CHAR_LENGTH(CURRENT_USER()) - CHAR_LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1),
                     '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''') AS grantee) me
@@ -240,16 +242,28 @@ LEFT JOIN (
     FROM information_schema.TABLE_PRIVILEGES
   UNION ALL SELECT 'column', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, '.', COLUMN_NAME), PRIVILEGE_TYPE, IS_GRANTABLE, GRANTEE
     FROM information_schema.COLUMN_PRIVILEGES
-) p ON p.grantee = me.grantee
-ORDER BY p.privilege, p.object`,
+) p ON p.grantee = me.grantee${
+    roles
+      ? `
+UNION ALL SELECT CURRENT_USER(), 'role', ROLE_NAME, 'ROLE', IS_GRANTABLE FROM information_schema.APPLICABLE_ROLES`
+      : ''
+  }) audit
+ORDER BY privilege, object`,
   params: [],
 });
 
 /** A row of auditPrivilegesQuery; the grant columns are null when the account has none. */
 export interface PrivilegeRow {
   readonly user: string;
-  readonly scope: 'global' | 'schema' | 'table' | 'column' | null;
+  readonly scope: 'global' | 'schema' | 'table' | 'column' | 'role' | null;
   readonly object: string | null;
   readonly privilege: string | null;
   readonly grantable: 'YES' | 'NO' | null;
+}
+
+/** Whether the server has information_schema.APPLICABLE_ROLES (MariaDB 10.0.5+, MySQL 8.0.19+). */
+export function hasApplicableRoles(flavour: MysqlFlavour, version: string): boolean {
+  if (flavour === 'mariadb') return true;
+  const [major = 0, minor = 0, patch = 0] = version.split(/[.-]/).map((n) => Number.parseInt(n, 10) || 0);
+  return major > 8 || (major === 8 && (minor > 0 || patch >= 19));
 }

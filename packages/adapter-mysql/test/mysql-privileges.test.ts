@@ -5,6 +5,7 @@ import type { DatabasePort, PrivilegeReport } from '@legacybridge/core';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMysqlAdapter } from '../src/index.js';
+import { hasApplicableRoles } from '../src/mysql-catalog-sql.js';
 import { connectAdmin, randomSuffix, TEST_MYSQL_URL, urlFor } from './mysql-test-db.js';
 
 const SCRIPT = new URL('../../../deploy/sql/mysql-readonly.sql', import.meta.url);
@@ -36,6 +37,8 @@ if ('skip' in admin) {
   const database = `lb_priv_${suffix}`;
   const role = `lb_ro_${suffix}`;
   const writer = `lb_rw_${suffix}`;
+  const roleUser = `lb_rl_${suffix}`;
+  const grantedRole = `lb_role_${suffix}`;
   const password = `pw-${randomSuffix()}`;
   const adapters: DatabasePort[] = [];
 
@@ -44,6 +47,12 @@ if ('skip' in admin) {
   await admin.query(`INSERT INTO \`${database}\`.fixture VALUES (1, 'first'), (2, 'second')`);
   await admin.query(`CREATE USER '${writer}'@'%' IDENTIFIED BY '${password}'`);
   await admin.query(`GRANT SELECT, INSERT ON \`${database}\`.fixture TO '${writer}'@'%'`);
+  // Roles: MariaDB's CREATE ROLE takes a bare name, MySQL 8's an account; both accept the bare name.
+  await admin.query(`CREATE ROLE ${grantedRole}`);
+  await admin.query(`GRANT SELECT, INSERT ON \`${database}\`.fixture TO ${grantedRole}`);
+  await admin.query(`CREATE USER '${roleUser}'@'%' IDENTIFIED BY '${password}'`);
+  await admin.query(`GRANT ${grantedRole} TO '${roleUser}'@'%'`);
+  await admin.query(`SET DEFAULT ROLE ${grantedRole} FOR '${roleUser}'@'%'`);
 
   const connectAs = (user: string) => {
     const server = new URL(TEST_MYSQL_URL);
@@ -66,7 +75,8 @@ if ('skip' in admin) {
   afterAll(async () => {
     await Promise.all(adapters.map((a) => a.close()));
     await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
-    await admin.query(`DROP USER IF EXISTS '${role}'@'%', '${writer}'@'%'`);
+    await admin.query(`DROP USER IF EXISTS '${role}'@'%', '${writer}'@'%', '${roleUser}'@'%'`);
+    await admin.query(`DROP ROLE IF EXISTS ${grantedRole}`);
     await admin.end();
   });
 
@@ -127,6 +137,27 @@ if ('skip' in admin) {
       expect(report.findings).toEqual([
         expect.objectContaining({ privilege: 'INSERT', object: `${database}.fixture`, severity: 'warning' }),
       ]);
+    });
+
+    it('an account whose privileges come through a role cannot pass as read-only', async () => {
+      const report = await audit(urlFor(database, { user: roleUser, password }));
+      expect(report.canWrite).toBe(true);
+      expect(report.findings).toEqual([
+        expect.objectContaining({
+          privilege: 'ROLE',
+          object: grantedRole,
+          severity: 'warning',
+          detail: expect.stringContaining('not audited'),
+        }),
+      ]);
+    });
+
+    it('knows which servers list applicable roles', () => {
+      expect(hasApplicableRoles('mariadb', '10.11.6-MariaDB')).toBe(true);
+      expect(hasApplicableRoles('mysql', '8.0.18')).toBe(false);
+      expect(hasApplicableRoles('mysql', '8.0.19')).toBe(true);
+      expect(hasApplicableRoles('mysql', '8.4.3')).toBe(true);
+      expect(hasApplicableRoles('mysql', '5.7.44-log')).toBe(false);
     });
 
     it("the administrator's audit says it can write and change schema", async () => {
