@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkReadOnlySql } from '../src/guard/index.js';
+import { pick, prng, trickyText } from './support/random-sql.js';
 
 /**
  * MySQL/MariaDB itself as the oracle for the guard's MySQL readings (`#` and `-- ` comments,
@@ -43,20 +44,6 @@ if (skipReason && !required) console.warn(`SKIPPED guard-vs-MySQL oracle tests: 
 /** The sql_mode values that change how text is split into strings, names and comments. */
 const SQL_MODES = ['', 'NO_BACKSLASH_ESCAPES', 'ANSI_QUOTES', 'ANSI_QUOTES,NO_BACKSLASH_ESCAPES'] as const;
 
-function prng(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)] as T;
-}
-
 const TRICKY = [
   "'",
   '"',
@@ -75,19 +62,12 @@ const TRICKY = [
   'x',
 ];
 
-function trickyText(random: () => number): string {
-  let text = '';
-  const length = Math.floor(random() * 8);
-  for (let k = 0; k < length; k++) text += pick(random, TRICKY);
-  return text;
-}
-
 /** A valid MySQL SELECT whose strings, aliases and comments hold quotes, backslashes and comment markers. */
 function validLookingQuery(random: () => number): string {
   const items: string[] = [];
   const count = 1 + Math.floor(random() * 4);
   for (let k = 0; k < count; k++) {
-    const text = trickyText(random);
+    const text = trickyText(random, TRICKY);
     const kind = Math.floor(random() * 6);
     if (kind === 0) items.push(`'${text.replaceAll("'", "''")}'`);
     else if (kind === 1) items.push(`1 AS "${text.replaceAll('"', '""')}"`);

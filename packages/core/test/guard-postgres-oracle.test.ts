@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkReadOnlySql } from '../src/guard/index.js';
+import { pick, prng, trickyText } from './support/random-sql.js';
 
 /**
  * PostgreSQL itself as the oracle for the guard's PostgreSQL reading (dollar quotes, nested
@@ -44,20 +45,6 @@ const skipReason =
       : `set ${URL_VARIABLE} to run it against a real server`;
 if (skipReason && !required) console.warn(`SKIPPED guard-vs-PostgreSQL oracle tests: ${skipReason}`);
 
-function prng(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)] as T;
-}
-
 const TRICKY = [
   "'",
   '"',
@@ -77,19 +64,12 @@ const TRICKY = [
   'x',
 ];
 
-function trickyText(random: () => number): string {
-  let text = '';
-  const length = Math.floor(random() * 8);
-  for (let k = 0; k < length; k++) text += pick(random, TRICKY);
-  return text;
-}
-
 /** A valid PostgreSQL SELECT whose literals, aliases and comments hold quote, dollar and comment markers. */
 function validLookingQuery(random: () => number): string {
   const items: string[] = [];
   const count = 1 + Math.floor(random() * 4);
   for (let k = 0; k < count; k++) {
-    const text = trickyText(random);
+    const text = trickyText(random, TRICKY);
     const kind = Math.floor(random() * 7);
     if (kind === 0) items.push(`'${text.replaceAll("'", "''")}'`);
     else if (kind === 1) items.push(`E'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`);

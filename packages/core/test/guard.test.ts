@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { checkReadOnlySql, DEFAULT_MAX_SQL_LENGTH } from '../src/guard/index.js';
 import { DIALECTS, type Dialect, toPublicMessage } from '../src/index.js';
+import { pick, prng, trickyText } from './support/random-sql.js';
 
 /**
  * The statement guard's corpus for SQLite (the shipped adapter) and for standard SQL forms that
@@ -457,16 +458,6 @@ const sqlite = loadSqlite();
 if (typeof sqlite === 'string') console.warn(`SKIPPED guard-vs-SQLite oracle tests: ${sqlite}`);
 
 /** Deterministic PRNG (mulberry32), so a failing sample can be reproduced from its index. */
-function prng(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const FRAGMENTS = [
   ' ',
   ' ',
@@ -610,10 +601,6 @@ describe.skipIf(typeof sqlite === 'string')('checkReadOnlySql against SQLite its
   });
 });
 
-function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)] as T;
-}
-
 const TRICKY = [
   "'",
   '"',
@@ -634,10 +621,8 @@ const TRICKY = [
   'x',
 ];
 
-function trickyText(random: () => number, forbidden: readonly string[]): string {
-  let text = '';
-  const length = Math.floor(random() * 8);
-  for (let k = 0; k < length; k++) text += pick(random, TRICKY);
+function trickyTextWithout(random: () => number, forbidden: readonly string[]): string {
+  let text = trickyText(random, TRICKY);
   for (const bad of forbidden) text = text.replaceAll(bad, '');
   return text;
 }
@@ -648,12 +633,12 @@ function validLookingQuery(random: () => number): string {
   const count = 1 + Math.floor(random() * 4);
   for (let k = 0; k < count; k++) {
     const kind = Math.floor(random() * 6);
-    if (kind === 0) items.push(`'${trickyText(random, []).replaceAll("'", "''")}'`);
-    else if (kind === 1) items.push(`1 AS "${trickyText(random, []).replaceAll('"', '""')}"`);
-    else if (kind === 2) items.push(`2 AS \`${trickyText(random, []).replaceAll('`', '``')}\``);
-    else if (kind === 3) items.push(`3 AS [${trickyText(random, [']'])}]`);
-    else if (kind === 4) items.push(`4 /*${trickyText(random, ['*/'])}*/`);
-    else items.push(`5 --${trickyText(random, ['\n'])}\n`);
+    if (kind === 0) items.push(`'${trickyTextWithout(random, []).replaceAll("'", "''")}'`);
+    else if (kind === 1) items.push(`1 AS "${trickyTextWithout(random, []).replaceAll('"', '""')}"`);
+    else if (kind === 2) items.push(`2 AS \`${trickyTextWithout(random, []).replaceAll('`', '``')}\``);
+    else if (kind === 3) items.push(`3 AS [${trickyTextWithout(random, [']'])}]`);
+    else if (kind === 4) items.push(`4 /*${trickyTextWithout(random, ['*/'])}*/`);
+    else items.push(`5 --${trickyTextWithout(random, ['\n'])}\n`);
   }
   const tail = pick(random, [
     '',
