@@ -190,7 +190,7 @@ export function parsePostgresUrl(
   } catch {
     return err(configFailure(variable, `${variable} is not a valid URL.`));
   }
-  const q = url.searchParams;
+  const q = libpqQuery(url.search);
   for (const key of new Set(q.keys())) {
     if (!(POSTGRES_URL_PARAMETERS as readonly string[]).includes(key)) {
       logger.warn('postgres URL parameter ignored', { parameter: key });
@@ -280,6 +280,20 @@ export function toPgSsl(
     options.checkServerIdentity = () => undefined;
   }
   return ok(options);
+}
+
+/**
+ * Query parameters decoded the way libpq decodes them: only `%XX` escapes. URLSearchParams would
+ * also turn `+` into a space, so `sslrootcert=/etc/ssl/a+b/ca.pem` would name a file that does not exist.
+ */
+function libpqQuery(search: string): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const pair of search.replace(/^\?/, '').split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    params.append(decode(eq === -1 ? pair : pair.slice(0, eq)), eq === -1 ? '' : decode(pair.slice(eq + 1)));
+  }
+  return params;
 }
 
 function decode(text: string): string {

@@ -55,6 +55,19 @@ describe('parsePostgresUrl', () => {
     expect(url.applicationName).toBe('erp');
   });
 
+  it('decodes parameters like libpq: %XX escapes only, a + stays a plus sign', () => {
+    const url = parsePostgresUrl(
+      'postgres://u@h/db?sslmode=verify-ca&sslrootcert=/etc/ssl/a+b/my%20ca.pem&sslcert=/c%2B1.crt&sslkey=/k+1.key&application_name=a+b',
+    )._unsafeUnwrap();
+    expect(url.tls).toEqual({
+      mode: 'verify-ca',
+      rootCertPath: '/etc/ssl/a+b/my ca.pem',
+      certPath: '/c+1.crt',
+      keyPath: '/k+1.key',
+    });
+    expect(url.applicationName).toBe('a+b');
+  });
+
   it('rejects other schemes, bad ports, sslmodes and timeouts, naming the variable and never echoing the URL', () => {
     for (const bad of [
       'mysql://u:secretpw@h/db',
