@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   type ConfigFailure,
   configFailure,
@@ -20,8 +21,15 @@ export interface MysqlTlsConfig {
   readonly certPath?: string | undefined;
   /** PEM client key. */
   readonly keyPath?: string | undefined;
-  /** Verify the server certificate and host name (default true; `ssl_reject_unauthorized=false` turns it off). */
+  /** Verify the server certificate's chain (default true; `ssl_reject_unauthorized=false` turns it off). */
   readonly rejectUnauthorized: boolean;
+  /**
+   * Also check the host name against the certificate: with `rejectUnauthorized` when the URL names the
+   * host. Not for an IP address: mysql2 sends no server name then and Node compares the certificate
+   * with "localhost" instead of the address, which would accept a certificate for localhost from any
+   * IP and refuse one naming the right IP.
+   */
+  readonly verifyIdentity: boolean;
 }
 
 /** Options of `createMysqlAdapter`. Only `url` is required; every other field has a documented default. */
@@ -192,7 +200,7 @@ export function parseMysqlUrl(
     return err(configFailure(variable, `${variable} must name at most one database in its path.`));
   }
   const params = new Map<string, string>();
-  for (const [key, value] of url.searchParams) {
+  for (const [key, value] of queryParams(url.search)) {
     const k = key.toLowerCase();
     if (!(MYSQL_URL_PARAMETERS as readonly string[]).includes(k)) {
       return err(
@@ -225,10 +233,18 @@ export function parseMysqlUrl(
   if ((certPath === undefined) !== (keyPath === undefined)) {
     return err(configFailure(variable, `${variable} must set ssl_cert and ssl_key together.`));
   }
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const rejectUnauthorized = reject.value ?? true;
   // Naming a certificate file means TLS was wanted even when `ssl=true` was forgotten.
   const tls =
     ssl.value === true || anyFile
-      ? { caPath, certPath, keyPath, rejectUnauthorized: reject.value ?? true }
+      ? {
+          caPath,
+          certPath,
+          keyPath,
+          rejectUnauthorized,
+          verifyIdentity: rejectUnauthorized && isIP(host) === 0,
+        }
       : undefined;
   let connectTimeoutMs: number | undefined;
   const timeout = params.get('connect_timeout');
@@ -242,7 +258,7 @@ export function parseMysqlUrl(
     connectTimeoutMs = Math.round(seconds * 1000);
   }
   return ok({
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    host,
     port: url.port === '' ? 3306 : Number(url.port),
     user,
     password,
@@ -252,12 +268,39 @@ export function parseMysqlUrl(
   });
 }
 
+/**
+ * Query parameters with only `%XX` decoded. URLSearchParams would also turn `+` into a space, so
+ * `ssl_ca=/etc/ssl/a+b/ca.pem` would name a file that does not exist.
+ */
+function queryParams(search: string): [string, string][] {
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  return search
+    .replace(/^\?/, '')
+    .split('&')
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      return eq === -1 ? [decode(pair), ''] : [decode(pair.slice(0, eq)), decode(pair.slice(eq + 1))];
+    });
+}
+
 /** mysql2's `ssl` option: what `tls.connect` receives. */
 export interface Mysql2SslOptions {
   ca?: string;
   cert?: string;
   key?: string;
   rejectUnauthorized: boolean;
+  /**
+   * Check the server certificate's names against the host. mysql2 skips that check unless asked,
+   * even with `rejectUnauthorized`: without it a certificate from the trusted CA passes for any host.
+   */
+  verifyIdentity: boolean;
 }
 
 /**
@@ -270,7 +313,10 @@ export function toMysql2Ssl(
   readFile: (path: string) => string,
 ): Mysql2SslOptions | undefined {
   if (!tls) return undefined;
-  const ssl: Mysql2SslOptions = { rejectUnauthorized: tls.rejectUnauthorized };
+  const ssl: Mysql2SslOptions = {
+    rejectUnauthorized: tls.rejectUnauthorized,
+    verifyIdentity: tls.verifyIdentity,
+  };
   if (tls.caPath) ssl.ca = readFile(tls.caPath);
   if (tls.certPath) ssl.cert = readFile(tls.certPath);
   if (tls.keyPath) ssl.key = readFile(tls.keyPath);

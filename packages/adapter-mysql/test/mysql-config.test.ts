@@ -43,13 +43,39 @@ describe('parseMysqlUrl', () => {
       certPath: undefined,
       keyPath: undefined,
       rejectUnauthorized: true,
+      verifyIdentity: true,
     });
     expect(
       parseMysqlUrl(
         'mysql://u@h/d?ssl_ca=/etc/ca.pem&ssl_cert=/c.pem&ssl_key=/k.pem&ssl_reject_unauthorized=false',
       )._unsafeUnwrap().tls,
-    ).toEqual({ caPath: '/etc/ca.pem', certPath: '/c.pem', keyPath: '/k.pem', rejectUnauthorized: false });
+    ).toEqual({
+      caPath: '/etc/ca.pem',
+      certPath: '/c.pem',
+      keyPath: '/k.pem',
+      rejectUnauthorized: false,
+      verifyIdentity: false,
+    });
     expect(parseMysqlUrl('mysql://u@h/d?ssl=false')._unsafeUnwrap().tls).toBeUndefined();
+  });
+
+  it('checks the host name only for a host name: an IP address gets the chain check alone', () => {
+    expect(parseMysqlUrl('mysql://u@db.example.com/d?ssl=true')._unsafeUnwrap().tls?.verifyIdentity).toBe(
+      true,
+    );
+    expect(parseMysqlUrl('mysql://u@10.0.0.5/d?ssl=true')._unsafeUnwrap().tls).toMatchObject({
+      rejectUnauthorized: true,
+      verifyIdentity: false,
+    });
+    expect(parseMysqlUrl('mysql://u@[::1]/d?ssl=true')._unsafeUnwrap().tls?.verifyIdentity).toBe(false);
+  });
+
+  it('decodes %XX escapes in parameters and keeps a + as a plus sign', () => {
+    expect(
+      parseMysqlUrl(
+        'mysql://u@h/d?ssl_ca=/etc/ssl/a+b/my%20ca.pem&ssl_cert=/c%2B1.pem&ssl_key=/k+1.pem',
+      )._unsafeUnwrap().tls,
+    ).toMatchObject({ caPath: '/etc/ssl/a+b/my ca.pem', certPath: '/c+1.pem', keyPath: '/k+1.pem' });
   });
 
   it('reads connect_timeout in seconds', () => {
@@ -131,19 +157,26 @@ describe('TLS mapping onto mysql2', () => {
   it('reads the PEM files and keeps verification', () => {
     const tls = parseMysqlUrl('mysql://u@h/d?ssl_ca=/ca.pem&ssl_cert=/c.pem&ssl_key=/k.pem')._unsafeUnwrap()
       .tls;
-    expect(toMysql2Ssl(tls, read)).toEqual({ ca: 'CA', cert: 'CERT', key: 'KEY', rejectUnauthorized: true });
+    expect(toMysql2Ssl(tls, read)).toEqual({
+      ca: 'CA',
+      cert: 'CERT',
+      key: 'KEY',
+      rejectUnauthorized: true,
+      verifyIdentity: true,
+    });
   });
 
   it('ssl=true alone uses the system CAs; ssl_reject_unauthorized=false turns verification off', () => {
     expect(toMysql2Ssl(parseMysqlUrl('mysql://u@h/d?ssl=1')._unsafeUnwrap().tls, read)).toEqual({
       rejectUnauthorized: true,
+      verifyIdentity: true,
     });
     expect(
       toMysql2Ssl(
         parseMysqlUrl('mysql://u@h/d?ssl=true&ssl_reject_unauthorized=0')._unsafeUnwrap().tls,
         read,
       ),
-    ).toEqual({ rejectUnauthorized: false });
+    ).toEqual({ rejectUnauthorized: false, verifyIdentity: false });
   });
 
   it('re-reads the files at each connect and fails on a missing one', () => {
@@ -160,7 +193,7 @@ describe('TLS mapping onto mysql2', () => {
     const config = parseMysqlConfig({ url: 'mysql://u:pw@h:3310/d?ssl=true' })._unsafeUnwrap();
     const options = connectionOptions(config);
     expect(options).toMatchObject({ host: 'h', port: 3310, user: 'u', password: 'pw', database: 'd' });
-    expect(options.ssl).toEqual({ rejectUnauthorized: true });
+    expect(options.ssl).toEqual({ rejectUnauthorized: true, verifyIdentity: true });
     expect(options.multipleStatements).toBe(false);
     expect(options.flags).toEqual(expect.arrayContaining(['-LOCAL_FILES', '-MULTI_STATEMENTS']));
   });

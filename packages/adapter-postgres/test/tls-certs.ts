@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+// Two identical copies, in adapter-postgres/test and adapter-mysql/test (packages import no test files of others).
+
 const run = promisify(execFile);
 
 /** PEM files of a throwaway PKI: one CA that signed the server and client certificates, and an unrelated CA. */
@@ -10,7 +12,7 @@ export interface TlsFiles {
   readonly ca: string;
   readonly serverCert: string;
   readonly serverKey: string;
-  /** Client certificate whose CN is `clientName` (PostgreSQL's `cert` auth maps the CN to the role). */
+  /** Client certificate with CN `clientName`: PostgreSQL's `cert` auth maps it to the role; REQUIRE X509 takes any. */
   readonly clientCert: string;
   readonly clientKey: string;
   /** A CA that signed nothing the server presents: "wrong CA" for the client. */

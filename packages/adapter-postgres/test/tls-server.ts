@@ -75,7 +75,7 @@ export async function tlsPostgresUnavailable(): Promise<string | undefined> {
 }
 
 /** A TCP port nobody listens on right now (the kernel's pick). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
