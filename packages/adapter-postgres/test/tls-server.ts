@@ -2,7 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { accessSync, constants, readdirSync, rmSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -56,13 +56,14 @@ function findBinaries(): { initdb: string; postgres: string } | string {
 /** The uid/gid to run the server as: PostgreSQL refuses to run as root, so root hands over to `postgres`. */
 async function serverIdentity(): Promise<{ uid: number; gid: number } | undefined | string> {
   if (process.getuid?.() !== 0) return undefined;
-  try {
-    const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
-    const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
-    return { uid, gid };
-  } catch {
+  // /etc/passwd rather than `id`: no dependence on PATH.
+  const entry = (await readFile('/etc/passwd', 'utf8').catch(() => ''))
+    .split('\n')
+    .map((line) => line.split(':'))
+    .find((fields) => fields[0] === 'postgres');
+  if (entry === undefined)
     return 'running as root and there is no "postgres" user for initdb and postgres to run as';
-  }
+  return { uid: Number(entry[2]), gid: Number(entry[3]) };
 }
 
 /** Why a TLS server cannot be started here, or undefined. */
