@@ -93,10 +93,19 @@ async function otherHostName(): Promise<{ name: string; address: string } | unde
   if (name === '' || name === 'localhost') return undefined;
   try {
     const { address } = await lookup(name, { family: 4 });
-    return address === '127.0.0.2' ? undefined : { name, address };
+    // An address this machine cannot bind (a stale /etc/hosts entry) would stop the server starting.
+    return address === '127.0.0.2' || !(await canListen(address)) ? undefined : { name, address };
   } catch {
     return undefined;
   }
+}
+
+async function canListen(address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(0, address, () => server.close(() => resolve(true)));
+  });
 }
 
 /**
