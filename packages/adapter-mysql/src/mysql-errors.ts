@@ -89,6 +89,19 @@ const NETWORK_CODES = new Set([
   'ENOENT', // a TLS certificate file named in the URL is missing
 ]);
 
+// mysql2 wraps Node's certificate errors (SELF_SIGNED_CERT_IN_CHAIN, ERR_TLS_CERT_ALTNAME_INVALID …) in
+// HANDSHAKE_SSL_ERROR. Retrying never fixes a certificate, so these say what to check instead.
+const TLS_CODES = new Set([
+  'HANDSHAKE_SSL_ERROR',
+  'HANDSHAKE_NO_SSL_SUPPORT',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+]);
+
 /**
  * Converts anything thrown by mysql2, the socket or the adapter itself into a DatabaseFailure.
  * A value that already is a DatabaseFailure passes through. Engine text goes to `publicDetail` only
@@ -184,7 +197,9 @@ export function toDatabaseError(error: unknown, context: MysqlErrorContext = {})
         ? 'The database host name does not resolve.'
         : error.code === 'ETIMEDOUT'
           ? 'Connecting to the database timed out.'
-          : undefined;
+          : TLS_CODES.has(error.code)
+            ? 'The TLS handshake with the database failed (check ssl_ca, ssl_cert/ssl_key and the host name).'
+            : undefined;
     return dbFailure('ConnectionFailed', { ...base, publicDetail });
   }
   if (error.fatal === true || CLOSED_MESSAGE.test(message)) {

@@ -143,6 +143,13 @@ describe('toDatabaseError (fake mysql2 errors)', () => {
     expect(failure.originalCode).toBe(code);
   });
 
+  it.each(['HANDSHAKE_SSL_ERROR', 'HANDSHAKE_NO_SSL_SUPPORT', 'SELF_SIGNED_CERT_IN_CHAIN'])(
+    'TLS code %s says what to check instead of "try again"',
+    (code) => {
+      expect(toDatabaseError(netError(code)).publicDetail).toMatch(/TLS handshake.*ssl_ca/);
+    },
+  );
+
   it('names what it can: the table, the column, the database, and the timeout in force', () => {
     expect(
       toDatabaseError(serverError(1146, 'ER_NO_SUCH_TABLE', '42S02', "Table 'shop.orderz' doesn't exist")),

@@ -117,8 +117,17 @@ function fromSqlState(error: PgServerError, context: ErrorContext): DatabaseFail
   const base = { message: redact(error.message), originalCode: code, cause: error };
   const statementText = statementDetail(error);
   switch (code) {
-    case '28P01': // invalid_password
     case '28000': // invalid_authorization_specification: no pg_hba entry, unknown role, NOLOGIN
+      // A pg_hba.conf with only `hostssl` lines refuses a plain connection this way; the fix is
+      // sslmode, not the password.
+      if (/no encryption\s*$/i.test(error.message)) {
+        return dbFailure('ConnectionFailed', {
+          ...base,
+          publicDetail: 'The server accepts only TLS connections (set sslmode=require or stronger).',
+        });
+      }
+      return dbFailure('AuthenticationFailed', base);
+    case '28P01': // invalid_password
       return dbFailure('AuthenticationFailed', base);
     case '3D000': // invalid_catalog_name
       return dbFailure('ObjectNotFound', {

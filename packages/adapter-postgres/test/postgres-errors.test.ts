@@ -23,6 +23,11 @@ describe('toDatabaseError (fake driver errors)', () => {
     ['28P01', 'password authentication failed for user "app"', 'AuthenticationFailed'],
     ['28000', 'role "ghost" does not exist', 'AuthenticationFailed'],
     ['28000', 'no pg_hba.conf entry for host "10.0.0.1"', 'AuthenticationFailed'],
+    [
+      '28000',
+      'no pg_hba.conf entry for host "10.0.0.1", user "app", database "db", no encryption',
+      'ConnectionFailed',
+    ],
     ['25006', 'cannot execute INSERT in a read-only transaction', 'ReadOnlyViolation'],
     ['42501', 'permission denied for table payroll', 'PermissionDenied'],
     ['57014', 'canceling statement due to user request', 'Cancelled'],
@@ -137,6 +142,10 @@ describe('toDatabaseError (fake driver errors)', () => {
       expect(failure).toMatchObject({ kind: 'ConnectionFailed' });
       expect(failure.publicDetail).toMatch(/sslmode/);
     }
+    const hostsslOnly = toDatabaseError(
+      pgError('28000', 'no pg_hba.conf entry for host "127.0.0.1", user "app", database "db", no encryption'),
+    );
+    expect(hostsslOnly.publicDetail).toMatch(/only TLS connections.*sslmode=require/);
     const noTls = toDatabaseError(new Error('The server does not support SSL connections'));
     expect(noTls).toMatchObject({ kind: 'ConnectionFailed', publicDetail: expect.stringMatching(/TLS/) });
   });
