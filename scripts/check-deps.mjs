@@ -20,6 +20,19 @@ export const RULES = {
   'adapter-mssql': { allow: ['@legacybridge/core', 'neverthrow', 'zod', 'mssql', 'tedious'] },
   'adapter-oracle': { allow: ['@legacybridge/core', 'neverthrow', 'zod', 'oracledb'] },
   'transport-mcp': { allow: ['@legacybridge/core', 'neverthrow', 'zod', '@modelcontextprotocol/server'] },
+  // A transport like transport-mcp: it serves the use cases over HTTP and imports no adapter.
+  'transport-http': {
+    allow: [
+      '@legacybridge/core',
+      '@legacybridge/transport-mcp',
+      'neverthrow',
+      'zod',
+      'express',
+      'ioredis',
+      '@modelcontextprotocol/server',
+      '@modelcontextprotocol/node',
+    ],
+  },
   server: { allow: ['*'] },
 };
 
