@@ -82,6 +82,7 @@ if (unavailable !== undefined) {
     it('a wrong CA fails with ConnectionFailed, naming TLS and no secret', async () => {
       const f = await failure(adapter(url(`ssl=true&ssl_ca=${enc(server.files.otherCa)}`), server.password));
       expect(f.kind).toBe('ConnectionFailed');
+      expect(toPublicMessage(f)).toMatch(/TLS handshake with the database failed \(check ssl_ca/);
       expect(JSON.stringify({ ...f, cause: undefined })).not.toContain(server.password);
       expect(toPublicMessage(f)).not.toContain(server.password);
     });
@@ -105,6 +106,7 @@ if (unavailable !== undefined) {
       expect(f.kind).toBe('ConnectionFailed');
       // mysql2 wraps Node's ERR_TLS_CERT_ALTNAME_INVALID.
       expect(f.message).toMatch(/does not match certificate's altnames/);
+      expect(toPublicMessage(f)).toMatch(/TLS handshake with the database failed/);
       // ssl_reject_unauthorized=false turns off both checks (chain and name).
       const off = `${verified()}&ssl_reject_unauthorized=false`;
       expect((await session(adapter(url(off, SSL_USER, server.otherName), server.password))).cipher).toMatch(

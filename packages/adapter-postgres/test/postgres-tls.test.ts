@@ -76,9 +76,11 @@ describeWithPostgres('postgres adapter over TLS (throwaway server)', unavailable
 
   it('sslmode=disable against a hostssl-only server fails and says why', async () => {
     const f = await failure(adapter(url('sslmode=disable')));
-    // The server has no `host` (plain) line: it refuses the unencrypted start-up.
-    expect(f.kind).toBe('AuthenticationFailed');
+    // The server has no `host` (plain) line: it refuses the unencrypted start-up, and the caller is
+    // pointed at sslmode rather than at the password.
+    expect(f.kind).toBe('ConnectionFailed');
     expect(f.message).toMatch(/no encryption/);
+    expect(toPublicMessage(f)).toMatch(/accepts only TLS connections \(set sslmode=require/);
   });
 
   it('verify-ca with the right sslrootcert connects, also to an address the certificate does not name', async () => {
