@@ -159,6 +159,12 @@ export function createSqliteAdapterFromResolved(config: ResolvedSqliteConfig): D
       );
     },
 
+    catalogFingerprint() {
+      return withSession((s) => catalogRows(s, [{ sql: catalog.SCHEMA_VERSION }])).map(
+        (results) => `schema_version:${String(Object.values(results[0]?.[0] ?? {})[0] ?? '')}`,
+      );
+    },
+
     listTables(filter?: TableFilter) {
       if (!inMainSchema(filter?.schema)) return new ResultAsync(Promise.resolve(ok([])));
       return withSession(async (s) => {

@@ -94,3 +94,10 @@ export function explainQueryPlanSql(sql: string): string {
 
 /** 1 when the connection refuses every write (set once per connection by the session); the privilege audit reads it. */
 export const QUERY_ONLY = 'PRAGMA query_only';
+
+/**
+ * The catalog fingerprint: SQLite bumps the schema cookie on every CREATE, DROP, ALTER and rename, by
+ * any connection to the file; reading it costs one page-header read whatever the schema's size.
+ * ANALYZE (row estimates) does not bump it once sqlite_stat1 exists; the schema cache's TTL covers that.
+ */
+export const SCHEMA_VERSION = 'PRAGMA schema_version';

@@ -162,6 +162,26 @@ export const CONFIG_VARIABLES = {
     default: 'false',
     doc: 'Refuse to start when the database user can write or change schema (checked at startup).',
   },
+  SCHEMA_CACHE_TTL: {
+    schema: seconds(0, 86_400),
+    default: '300',
+    doc: 'Seconds a schema snapshot is served before it is re-read (in the background, up to twice this age).',
+  },
+  SCHEMA_CACHE_MAX_ENTRIES: {
+    schema: int(1, 100_000),
+    default: '100',
+    doc: "Schema snapshots kept, least recently used dropped first (the deployment guide's schema_cache LRU of 100).",
+  },
+  SCHEMA_CACHE_MAX_BYTES: {
+    schema: int(1_048_576, 17_179_869_184),
+    default: '67108864',
+    doc: 'Approximate memory all schema snapshots may take together.',
+  },
+  SCHEMA_CACHE_CHECK_INTERVAL: {
+    schema: seconds(0, 86_400),
+    default: '10',
+    doc: 'Seconds between checks of the cheap catalog fingerprint that triggers a rebuild when the schema changed (0: every request).',
+  },
   REDIS_URL: {
     schema: z.string().trim().min(1),
     default: undefined,
@@ -205,6 +225,13 @@ export interface AppConfig {
   readonly healthCheckEnabled: boolean;
   readonly metrics: { readonly enabled: boolean; readonly port?: number | undefined };
   readonly redisUrl?: string | undefined;
+  /** SCHEMA_CACHE_*: options for `createSchemaCache`. */
+  readonly schemaCache: {
+    readonly ttlMs: number;
+    readonly maxEntries: number;
+    readonly maxBytes: number;
+    readonly checkIntervalMs: number;
+  };
   /** REQUIRE_READ_ONLY_USER: refuse to start unless the privilege audit says read-only. */
   readonly requireReadOnlyUser: boolean;
 }
@@ -300,6 +327,12 @@ export function loadConfig(
     healthCheckEnabled: p.HEALTH_CHECK_ENABLED,
     metrics: { enabled: p.METRICS_ENABLED, port: p.METRICS_PORT },
     redisUrl: p.REDIS_URL,
+    schemaCache: {
+      ttlMs: Math.round(p.SCHEMA_CACHE_TTL * 1000),
+      maxEntries: p.SCHEMA_CACHE_MAX_ENTRIES,
+      maxBytes: p.SCHEMA_CACHE_MAX_BYTES,
+      checkIntervalMs: Math.round(p.SCHEMA_CACHE_CHECK_INTERVAL * 1000),
+    },
     requireReadOnlyUser: p.REQUIRE_READ_ONLY_USER,
   });
 }

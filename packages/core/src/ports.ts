@@ -58,6 +58,14 @@ export interface DatabasePort {
    * @returns err(ConnectionFailed | AuthenticationFailed | Timeout) when the server cannot answer.
    */
   auditPrivileges?(): ResultAsync<PrivilegeReport, DatabaseFailure>;
+  /**
+   * Optional: a short opaque text that changes whenever the catalog does (tables or views created,
+   * dropped, renamed or altered), from one cheap query that does not grow with the schema, so the
+   * schema cache can tell a stale snapshot without re-reading the catalog. Equal text means "probably
+   * unchanged"; adapters say in their docs which changes it cannot see. Adapters with no cheap signal
+   * leave it out, and the cache then relies on its TTL.
+   */
+  catalogFingerprint?(): ResultAsync<string, DatabaseFailure>;
   /** Current pool gauges; cheap and synchronous (called on every /metrics scrape). */
   poolStats(): PoolStats;
   /** Closes every connection. Idempotent; later calls to other methods fail with ConnectionFailed. */

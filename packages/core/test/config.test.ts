@@ -30,6 +30,10 @@ const MALFORMED: Record<Exclude<ConfigVariable, 'ALLOWED_HOSTS'>, string> = {
   METRICS_PORT: '0',
   REQUIRE_READ_ONLY_USER: 'always',
   REDIS_URL: '\t',
+  SCHEMA_CACHE_TTL: '5m',
+  SCHEMA_CACHE_MAX_ENTRIES: '0',
+  SCHEMA_CACHE_MAX_BYTES: '1000',
+  SCHEMA_CACHE_CHECK_INTERVAL: '-1',
 };
 
 describe('loadConfig', () => {
@@ -57,6 +61,28 @@ describe('loadConfig', () => {
     expect(config.healthCheckEnabled).toBe(true);
     expect(config.metrics).toEqual({ enabled: true, port: undefined });
     expect(config.rateLimit).toEqual({ enabled: false, requests: 100, windowSeconds: 60 });
+    // The guide's schema_cache is an LRU of 100 entries; it names no TTL, so five minutes (its Redis TTL).
+    expect(config.schemaCache).toEqual({
+      ttlMs: 300_000,
+      maxEntries: 100,
+      maxBytes: 64 * 1024 * 1024,
+      checkIntervalMs: 10_000,
+    });
+  });
+
+  it('reads the schema cache settings in seconds and bytes', () => {
+    const config = loadConfig({
+      SCHEMA_CACHE_TTL: '60',
+      SCHEMA_CACHE_MAX_ENTRIES: '3',
+      SCHEMA_CACHE_MAX_BYTES: '2097152',
+      SCHEMA_CACHE_CHECK_INTERVAL: '0.5',
+    })._unsafeUnwrap();
+    expect(config.schemaCache).toEqual({
+      ttlMs: 60_000,
+      maxEntries: 3,
+      maxBytes: 2_097_152,
+      checkIntervalMs: 500,
+    });
   });
 
   it('treats an empty variable as unset', () => {

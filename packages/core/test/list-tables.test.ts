@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dbFailure } from '../src/errors.js';
+import { createSchemaCache } from '../src/schema/schema-cache.js';
 import { createFakeDatabase, fakeDeps, fakeTable } from '../src/testing/index.js';
-import { listTables } from '../src/use-cases/list-tables.js';
+import { estimateTokens, LIST_TABLES_PAGE_TOKENS, listTables } from '../src/use-cases/list-tables.js';
 
 // 25 tables in two schemas, inserted out of order, so sorting and paging are both exercised.
 const names = Array.from({ length: 20 }, (_, i) => `ORD_${String(20 - i).padStart(2, '0')}`);
@@ -89,6 +90,87 @@ describe('listTables', () => {
     expect(other._unsafeUnwrapErr()).toMatchObject({ kind: 'InvalidInput', field: 'cursor' });
     const otherSchema = await listTables(d, { schema: 'crm', pattern: 'ORD*', cursor: first.nextCursor });
     expect(otherSchema._unsafeUnwrapErr().kind).toBe('InvalidInput');
+  });
+
+  it('reads the catalog once for every page of a listing', async () => {
+    const d = deps();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = (await listTables(d, { limit: 4, cursor }))._unsafeUnwrap();
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== undefined);
+    expect(pages).toBe(7);
+    expect((d.db as ReturnType<typeof createFakeDatabase>).callsTo('listTables')).toHaveLength(1);
+  });
+
+  it('sorts numbers inside names numerically and letter case aside', async () => {
+    const d = fakeDeps(
+      createFakeDatabase({
+        tables: ['T10', 't2', 'T1', 'T2_A'].map((n) => fakeTable(n, [['ID', 'INTEGER', 'integer']])),
+      }),
+    );
+    const page = (await listTables(d, {}))._unsafeUnwrap();
+    expect(page.tables.map((t) => t.name)).toEqual(['T1', 't2', 'T2_A', 'T10']);
+  });
+
+  it('keeps every page within the token budget, whatever the limit, and says so', async () => {
+    const wordy = Array.from({ length: 300 }, (_, i) =>
+      fakeTable(`LEGACY_TABLE_${String(i).padStart(4, '0')}`, [['ID', 'INTEGER', 'integer']], {
+        schema: 'erp',
+        comment: `Table ${i}: ${'an old comment that explains far too much about nothing '.repeat(3)}`,
+      }),
+    );
+    const d = fakeDeps(createFakeDatabase({ tables: wordy }));
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = (await listTables(d, { limit: 1000, cursor }))._unsafeUnwrap();
+      const tokens = page.tables.reduce((sum, t) => sum + estimateTokens(t), 0);
+      expect(tokens).toBeLessThanOrEqual(LIST_TABLES_PAGE_TOKENS);
+      expect(page.total).toBe(300);
+      if (page.nextCursor) expect(page.budgetLimited).toBe(true);
+      for (const t of page.tables) seen.add(t.name);
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== undefined);
+    expect(pages).toBeGreaterThan(1);
+    expect(seen.size).toBe(300);
+    // A table larger than the whole budget still comes, alone on its page, so paging always advances.
+    const huge = fakeDeps(
+      createFakeDatabase({
+        tables: ['A', 'B'].map((n) =>
+          fakeTable(n, [['ID', 'INTEGER', 'integer']], { comment: 'x'.repeat(40_000) }),
+        ),
+      }),
+    );
+    const first = (await listTables(huge, {}))._unsafeUnwrap();
+    expect(first.tables.map((t) => t.name)).toEqual(['A']);
+    const second = (await listTables(huge, { cursor: first.nextCursor }))._unsafeUnwrap();
+    expect(second.tables.map((t) => t.name)).toEqual(['B']);
+    expect(second.nextCursor).toBeUndefined();
+  });
+
+  it('resumes after the last key when the catalog changed between pages: no table skipped or repeated', async () => {
+    const db = createFakeDatabase({ tables });
+    const cache = createSchemaCache();
+    const d = { ...fakeDeps(db), schemaCache: cache };
+    const first = (await listTables(d, { schema: 'sales', limit: 5 }))._unsafeUnwrap();
+    expect(first.tables.map((t) => t.name)).toEqual(['ITMMST', 'ORD_01', 'ORD_02', 'ORD_03', 'ORD_04']);
+    // A table appears before the cursor and one after it; the cache is refreshed.
+    db.setTables([
+      ...tables,
+      fakeTable('AAA_NEW', [['ID', 'INTEGER', 'integer']], { schema: 'sales' }),
+      fakeTable('ORD_04_B', [['ID', 'INTEGER', 'integer']], { schema: 'sales' }),
+    ]);
+    cache.invalidate(db);
+    const second = (
+      await listTables(d, { schema: 'sales', limit: 5, cursor: first.nextCursor })
+    )._unsafeUnwrap();
+    expect(second.tables.map((t) => t.name)).toEqual(['ORD_04_B', 'ORD_05', 'ORD_06', 'ORD_07', 'ORD_08']);
+    expect(second.total).toBe(24);
   });
 
   it('passes adapter failures through', async () => {

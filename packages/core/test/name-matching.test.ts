@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { closestNames, editDistance, matchesNamePattern, nameParts } from '../src/use-cases/name-matching.js';
+import {
+  abbreviatedStart,
+  abbreviates,
+  closestNames,
+  coverByWords,
+  editDistance,
+  matchesNamePattern,
+  nameParts,
+  oneTypo,
+} from '../src/use-cases/name-matching.js';
 
 describe('matchesNamePattern', () => {
   it('matches a substring case-insensitively when there is no wildcard', () => {
@@ -47,5 +56,50 @@ describe('closestNames', () => {
     expect(closestNames('ordhd', names)).toEqual(['ORDHDR']);
     expect(closestNames('zzzzzz', names)).toEqual([]);
     expect(closestNames('ord', names, 1)).toHaveLength(1);
+  });
+});
+
+describe('oneTypo', () => {
+  it('names the single edit, counting a swapped pair as one, and nothing for equal or farther names', () => {
+    expect(oneTypo('custmst', 'custmsx')).toBe('substitution');
+    expect(oneTypo('custmst', 'custmsst')).toBe('insertion');
+    expect(oneTypo('custmst', 'cusmst')).toBe('deletion');
+    expect(oneTypo('custmst', 'custmts')).toBe('transposition');
+    expect(oneTypo('custmst', 'custmst')).toBeUndefined();
+    expect(oneTypo('custmst', 'cstmts')).toBeUndefined();
+    expect(oneTypo('order', 'ordre')).toBe('transposition');
+    expect(oneTypo('abc', 'abcde')).toBeUndefined();
+  });
+});
+
+describe('abbreviates', () => {
+  it('accepts known legacy abbreviations and same-start letters in order, nothing shorter or unrelated', () => {
+    expect(abbreviates('qty', 'quantity')).toBe('known');
+    expect(abbreviates('txn', 'transaction')).toBe('known');
+    expect(abbreviates('no', 'number')).toBe('known');
+    expect(abbreviates('hdr', 'header')).toBe('known');
+    expect(abbreviates('hder', 'header')).toBe('letters');
+    expect(abbreviates('custm', 'customer')).toBe('letters');
+    expect(abbreviates('mastr', 'master')).toBe('letters');
+    expect(abbreviates('mts', 'master')).toBeUndefined();
+    expect(abbreviates('st', 'status')).toBeUndefined();
+    expect(abbreviates('ust', 'customer')).toBeUndefined();
+    expect(abbreviates('customer', 'cust')).toBeUndefined();
+  });
+
+  it('finds the longest abbreviating start of a compound part', () => {
+    expect(abbreviatedStart('custmst', 'customer')).toBe('custm');
+    expect(abbreviatedStart('ordhdr', 'order')).toBe('ord');
+    expect(abbreviatedStart('mstrlog', 'customer')).toBeUndefined();
+  });
+
+  it('covers a compound part with one segment per word, or not at all', () => {
+    expect(coverByWords('custmst', ['customer', 'master'])?.map((s) => s.segment)).toEqual(['cust', 'mst']);
+    expect(coverByWords('ordhdr', ['header', 'order'])?.map((s) => `${s.word}:${s.segment}`)).toEqual([
+      'order:ord',
+      'header:hdr',
+    ]);
+    expect(coverByWords('custmstx', ['customer', 'master'])).toBeUndefined();
+    expect(coverByWords('custmst', ['customer'])).toBeUndefined();
   });
 });

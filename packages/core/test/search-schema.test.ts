@@ -43,7 +43,7 @@ describe('searchSchema', () => {
     const { matches } = (await searchSchema(d, { query: 'customer order' }))._unsafeUnwrap();
     const tables = labels(matches.filter((m) => m.type === 'table'));
     expect(tables).toEqual(['CUSTOMER_ORDERS', 'CUSTMST', 'ORDHDR']);
-    expect(matches.find((m) => m.table === 'ORDHDR')?.reason).toContain('may abbreviate "order"');
+    expect(matches.find((m) => m.table === 'ORDHDR')?.reason).toContain('abbreviates "order" as "ord"');
   });
 
   it('finds legacy abbreviations by word part and by comment, tables before equal columns', async () => {
@@ -69,5 +69,70 @@ describe('searchSchema', () => {
     expect(limited.matches).toEqual(all.matches.slice(0, 2));
     const none = (await searchSchema(deps(), { query: 'zzzzqqq' }))._unsafeUnwrap();
     expect(none.matches).toEqual([]);
+  });
+
+  describe('on legacy names', () => {
+    const legacy = () =>
+      deps([
+        fakeTable('CUSTMST', [
+          ['CUST_NO', 'CHAR(8)', 'text'],
+          ['QTY_01', 'INTEGER', 'integer'],
+        ]),
+        fakeTable('CUSTADDR', [col]),
+        fakeTable('MSTRLOG', [col]),
+        fakeTable('ORD_HDR_2003', [col, ['ORD_QUANTITY', 'INTEGER', 'integer']]),
+        fakeTable('ORD_HDR_2004', [col]),
+        fakeTable('ORD_DTL_2003', [col]),
+        fakeTable('PO_HDR_2003', [col]),
+      ]);
+
+    it('finds CUSTMST from "customer master", saying which letters stand for which word', async () => {
+      const { matches } = (await searchSchema(legacy(), { query: 'customer master' }))._unsafeUnwrap();
+      expect(matches[0]).toMatchObject({ type: 'table', table: 'CUSTMST', matched: 'abbreviation' });
+      expect(matches[0]?.reason).toContain('"custmst" abbreviates "customer" as "cust"');
+      expect(matches[0]?.reason).toContain('"custmst" abbreviates "master" as "mst"');
+    });
+
+    it('finds ORD_HDR_2003 from "order header 2003" ahead of names matching fewer words', async () => {
+      const { matches } = (await searchSchema(legacy(), { query: 'order header 2003' }))._unsafeUnwrap();
+      expect(labels(matches.slice(0, 1))).toEqual(['ORD_HDR_2003']);
+      expect(matches[0]?.matched).toBe('part');
+      expect(matches[0]?.reason).toContain('name part "2003"');
+      expect(matches[0]?.reason).toContain('abbreviates "header" as "hdr"');
+      const next = labels(matches.slice(1, 4)).sort();
+      expect(next).toEqual(['ORD_DTL_2003', 'ORD_HDR_2004', 'PO_HDR_2003']);
+    });
+
+    it('finds a table from a one-letter typo in its name', async () => {
+      const typos = {
+        custmts: 'CUSTMST',
+        cusmst: 'CUSTMST',
+        custmsst: 'CUSTMST',
+        ord_hrd_2003: 'ORD_HDR_2003',
+      };
+      for (const [typo, table] of Object.entries(typos)) {
+        const { matches } = (await searchSchema(legacy(), { query: typo }))._unsafeUnwrap();
+        expect(matches[0]?.table, typo).toBe(table);
+        expect(matches[0]?.matched, typo).toBe('typo');
+        expect(matches[0]?.reason).toMatch(/one (substitution|insertion|deletion|transposition)/);
+      }
+    });
+
+    it('matches abbreviations both ways: qty finds QUANTITY, quantity finds QTY', async () => {
+      const qty = (await searchSchema(legacy(), { query: 'qty' }))._unsafeUnwrap();
+      expect(labels(qty.matches)).toContain('ORD_HDR_2003.ORD_QUANTITY');
+      const quantity = (await searchSchema(legacy(), { query: 'quantity' }))._unsafeUnwrap();
+      expect(labels(quantity.matches)).toContain('CUSTMST.QTY_01');
+      expect(quantity.matches.find((m) => m.column === 'QTY_01')?.matched).toBe('abbreviation');
+    });
+
+    it('reads the catalog once: later searches cost no catalog query', async () => {
+      const d = legacy();
+      await searchSchema(d, { query: 'cust' });
+      await searchSchema(d, { query: 'order' });
+      const db = d.db as ReturnType<typeof createFakeDatabase>;
+      expect(db.callsTo('listTables')).toHaveLength(1);
+      expect(db.callsTo('listColumns')).toHaveLength(1);
+    });
   });
 });

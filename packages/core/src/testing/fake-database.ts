@@ -28,7 +28,8 @@ export type FakeMethod =
   | 'listColumns'
   | 'describeTable'
   | 'executeReadOnly'
-  | 'explain';
+  | 'explain'
+  | 'catalogFingerprint';
 
 /** One recorded call: which method, its arguments, and the caller's AbortSignal (for cancellation tests). */
 export interface FakeCall {
@@ -76,6 +77,11 @@ export interface FakeDatabaseOptions {
   readonly serverInfo?: Partial<ServerInfo> | undefined;
   /** Called synchronously on every call, before anything else happens. */
   readonly onCall?: ((call: FakeCall) => void) | undefined;
+  /**
+   * Offer `catalogFingerprint()` (off by default, so call logs stay what tests expect): it answers a
+   * version that `setTables` bumps, like SQLite's `PRAGMA schema_version`.
+   */
+  readonly catalogFingerprint?: boolean | undefined;
 }
 
 /** The fake's DatabasePort plus what tests need to observe and steer it. */
@@ -91,6 +97,8 @@ export interface FakeDatabase extends DatabasePort {
   readonly running: number;
   readonly closed: boolean;
   readonly tables: readonly FakeTable[];
+  /** Replaces the schema, as DDL would: later catalog calls see `tables`, the fingerprint changes. */
+  setTables(tables: readonly FakeTable[]): void;
 }
 
 const DEFAULT_CAPABILITIES: DatabaseCapabilities = {
@@ -111,7 +119,8 @@ const CLOSED = Symbol('fake database closed');
  */
 export function createFakeDatabase(options: FakeDatabaseOptions = {}): FakeDatabase {
   const dialect = options.dialect ?? 'sqlite';
-  const tables = options.tables ?? legacyFakeTables();
+  let tables = options.tables ?? legacyFakeTables();
+  let schemaVersion = 1;
   const capabilities: DatabaseCapabilities = { ...DEFAULT_CAPABILITIES, ...options.capabilities };
   const failures = new Map<FakeMethod, DatabaseFailure>(
     Object.entries(options.failWith ?? {}) as [FakeMethod, DatabaseFailure][],
@@ -308,7 +317,13 @@ export function createFakeDatabase(options: FakeDatabaseOptions = {}): FakeDatab
     get closed() {
       return closed;
     },
-    tables,
+    get tables() {
+      return tables;
+    },
+    setTables(next) {
+      tables = next;
+      schemaVersion++;
+    },
     callsTo(method) {
       return calls.filter((c) => c.method === method);
     },
@@ -402,6 +417,13 @@ export function createFakeDatabase(options: FakeDatabaseOptions = {}): FakeDatab
         }),
       );
     },
+    ...(options.catalogFingerprint
+      ? {
+          catalogFingerprint() {
+            return simple('catalogFingerprint', [], () => ok(`v${schemaVersion}`));
+          },
+        }
+      : {}),
     poolStats() {
       return pool.stats();
     },
@@ -423,6 +445,7 @@ const METHODS: readonly FakeMethod[] = [
   'describeTable',
   'executeReadOnly',
   'explain',
+  'catalogFingerprint',
 ];
 
 /** Applies the row cap, then the byte cap, exactly as an adapter reading a cursor would stop. */

@@ -1,4 +1,5 @@
 import type { DatabasePort, LoggerPort, MetricsPort } from '../ports.js';
+import type { SchemaCache } from '../schema/schema-cache.js';
 
 /** Operator-set bounds for assistant queries (config: QUERY_* and DB_TIMEOUT). */
 export interface QueryPolicy {
@@ -29,4 +30,9 @@ export interface UseCaseDeps {
   readonly metrics: MetricsPort;
   readonly logger: LoggerPort;
   readonly policy: QueryPolicy;
+  /**
+   * Catalog snapshots for list_tables, search_schema and describe_table's name resolution. Optional:
+   * without it each DatabasePort gets a default cache (defaults of `createSchemaCache`).
+   */
+  readonly schemaCache?: SchemaCache | undefined;
 }

@@ -1,6 +1,7 @@
 import { errAsync, type ResultAsync } from 'neverthrow';
 import { type DatabaseFailure, dbFailure } from '../errors.js';
 import type { TableDetail, TableInfo, TableRef } from '../model.js';
+import { schemaCacheOf } from '../schema/default-schema-cache.js';
 import type { UseCaseDeps } from './deps.js';
 import type { DescribeTableInput } from './inputs.js';
 import { closestNames } from './name-matching.js';
@@ -8,6 +9,8 @@ import { closestNames } from './name-matching.js';
 /**
  * Columns, keys, relationships and indexes of one table. Accepts `schema.table`, and a name in the
  * wrong letter case when it is unambiguous (assistants write `custmst` for Oracle's `CUSTMST`).
+ * The detail comes from the adapter (one catalog round trip, always current); only a name the adapter
+ * does not know is resolved against the schema cache's snapshot, which also supplies suggestions.
  * @returns err(ObjectNotFound) with the closest existing names when no such table exists.
  */
 export function describeTable(
@@ -18,15 +21,15 @@ export function describeTable(
   // Fast path: one catalog round trip when the caller spelled the name exactly.
   return deps.db.describeTable(ref).orElse((failure) => {
     if (failure.kind !== 'ObjectNotFound' || failure.objectType !== 'table') return errAsync(failure);
-    return deps.db
-      .listTables(ref.schema !== undefined ? { schema: ref.schema } : undefined)
-      .andThen((tables) => {
-        const candidates = tables.filter((t) => t.name.toLowerCase() === ref.name.toLowerCase());
+    return schemaCacheOf(deps)
+      .snapshot(deps.db, { schema: ref.schema })
+      .andThen((snapshot) => {
+        const candidates = snapshot.tablesNamed(ref.name, ref.schema);
         const only = candidates.length === 1 ? candidates[0] : undefined;
         if (only !== undefined && (only.name !== ref.name || only.schema !== ref.schema)) {
           return deps.db.describeTable({ schema: only.schema, name: only.name });
         }
-        return errAsync(notFound(ref, tables));
+        return errAsync(notFound(ref, snapshot.filter(ref.schema, undefined)));
       });
   });
 }

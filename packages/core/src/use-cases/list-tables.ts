@@ -1,9 +1,10 @@
-import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { errAsync, type ResultAsync } from 'neverthrow';
 import { type DatabaseFailure, dbFailure } from '../errors.js';
-import type { TableInfo } from '../model.js';
+import type { TableInfo, TableRef } from '../model.js';
+import { schemaCacheOf } from '../schema/default-schema-cache.js';
+import { indexAfter } from '../schema/schema-snapshot.js';
 import type { UseCaseDeps } from './deps.js';
 import type { ListTablesInput } from './inputs.js';
-import { matchesNamePattern } from './name-matching.js';
 
 export interface ListTablesOutput {
   readonly tables: readonly TableInfo[];
@@ -11,13 +12,34 @@ export interface ListTablesOutput {
   readonly total: number;
   /** Pass as `cursor` to get the next page; absent on the last page. */
   readonly nextCursor?: string | undefined;
+  /** True when the page stopped short of `limit` to stay within the token budget. */
+  readonly budgetLimited?: boolean | undefined;
 }
 
 const DEFAULT_PAGE = 100;
 
 /**
- * One page of the tables and views the user can see, filtered by schema and name pattern, sorted by
- * schema then name. @returns err(InvalidInput) for a cursor that does not belong to this filter.
+ * About 8k tokens: what one page may cost a model's context, whatever `limit` says. Estimated from the
+ * compact text rendering (one `|`-separated line per table) at 3 characters a token, which is what
+ * cryptic upper-case identifiers cost (`ORD_HDR_2003` is 5–6 tokens).
+ */
+export const LIST_TABLES_PAGE_TOKENS = 8000;
+const CHARS_PER_TOKEN = 3;
+// The count line, the header and the cursor line.
+const PAGE_OVERHEAD_TOKENS = 60;
+
+/**
+ * One page of the tables and views the user can see, filtered by schema and name pattern (glob with
+ * `*` and `?`, else substring, case-insensitive), sorted by schema then name (case-insensitive,
+ * numbers in numeric order). Served from the schema cache's snapshot: the catalog is read once for all
+ * pages, not once per page.
+ *
+ * The cursor carries the last table's key (keyset paging), the filter and the snapshot version. A
+ * cursor from an older snapshot is still honoured — paging resumes after its last key in the new
+ * snapshot, so tables that exist in both are neither skipped nor repeated — because a TTL refresh in
+ * the middle of a long listing must not force an assistant to start over; the total then reflects
+ * the new catalog. A cursor made for another schema or pattern is refused.
+ * @returns err(InvalidInput) for a malformed cursor or one made for another filter.
  */
 export function listTables(
   deps: UseCaseDeps,
@@ -25,10 +47,10 @@ export function listTables(
 ): ResultAsync<ListTablesOutput, DatabaseFailure> {
   const limit = input.limit ?? DEFAULT_PAGE;
   const filterKey = `${input.schema ?? ''}\u0000${input.pattern ?? ''}`;
-  let offset = 0;
+  let after: TableRef | undefined;
   if (input.cursor !== undefined) {
-    const decoded = decodeCursor(input.cursor, filterKey);
-    if (decoded === undefined) {
+    after = decodeCursor(input.cursor, filterKey);
+    if (after === undefined) {
       return errAsync(
         dbFailure('InvalidInput', {
           field: 'cursor',
@@ -37,44 +59,77 @@ export function listTables(
         }),
       );
     }
-    offset = decoded;
   }
-  return deps.db
-    .listTables(input.schema !== undefined ? { schema: input.schema } : undefined)
-    .andThen((all) => {
-      const matching = all
-        .filter((t) => input.pattern === undefined || matchesNamePattern(t.name, input.pattern))
-        .slice()
-        .sort(compareTables);
-      const page = matching.slice(offset, offset + limit);
-      const next = offset + limit < matching.length ? encodeCursor(offset + limit, filterKey) : undefined;
-      return okAsync({ tables: page, total: matching.length, nextCursor: next });
+  return schemaCacheOf(deps)
+    .snapshot(deps.db, { schema: input.schema })
+    .map((snapshot) => {
+      const matching = snapshot.filter(input.schema, input.pattern);
+      const start = after === undefined ? 0 : indexAfter(matching, after);
+      const end = pageEnd(matching, start, limit);
+      const page = matching.slice(start, end);
+      const last = page[page.length - 1];
+      const nextCursor =
+        end < matching.length && last !== undefined
+          ? encodeCursor(last, filterKey, snapshot.version)
+          : undefined;
+      const budgetLimited = end < Math.min(matching.length, start + limit) ? true : undefined;
+      return { tables: page, total: matching.length, nextCursor, budgetLimited };
     });
 }
 
-function compareTables(a: TableInfo, b: TableInfo): number {
-  return (a.schema ?? '').localeCompare(b.schema ?? '') || a.name.localeCompare(b.name);
+/** Where the page starting at `start` ends: at `limit` tables or the token budget, at least one table. */
+function pageEnd(tables: readonly TableInfo[], start: number, limit: number): number {
+  const stop = Math.min(tables.length, start + limit);
+  let budget = LIST_TABLES_PAGE_TOKENS - PAGE_OVERHEAD_TOKENS;
+  let i = start;
+  while (i < stop) {
+    budget -= estimateTokens(tables[i]!);
+    if (budget < 0 && i > start) break;
+    i++;
+  }
+  return i;
 }
 
-// The cursor binds the offset to the filter it was made for, so a cursor reused with another
-// pattern is refused instead of silently skipping tables.
-function encodeCursor(offset: number, filterKey: string): string {
-  return Buffer.from(JSON.stringify({ o: offset, f: hash(filterKey) })).toString('base64url');
+/** Tokens of one rendered line: schema|name|kind|rows~|comment. */
+export function estimateTokens(t: TableInfo): number {
+  const chars =
+    (t.schema?.length ?? 0) +
+    t.name.length +
+    t.kind.length +
+    (t.rowEstimate === undefined ? 0 : String(t.rowEstimate).length) +
+    (t.comment?.length ?? 0) +
+    5;
+  return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
-function decodeCursor(cursor: string, filterKey: string): number | undefined {
+// The cursor binds the last key to the filter it was made for (a hash), so a cursor reused with
+// another pattern is refused instead of silently skipping tables. `v` is the snapshot version, kept
+// for diagnostics: it tells a support engineer whether the catalog changed during a listing.
+function encodeCursor(last: TableRef, filterKey: string, version: string): string {
+  const body: { s?: string; n: string; f: number; v: string } = {
+    n: last.name,
+    f: hash(filterKey),
+    v: version,
+  };
+  if (last.schema !== undefined) body.s = last.schema;
+  return Buffer.from(JSON.stringify(body)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, filterKey: string): TableRef | undefined {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
-      o?: unknown;
+      s?: unknown;
+      n?: unknown;
       f?: unknown;
     };
     if (
-      typeof parsed.o === 'number' &&
-      Number.isSafeInteger(parsed.o) &&
-      parsed.o >= 0 &&
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof parsed.n === 'string' &&
+      (parsed.s === undefined || typeof parsed.s === 'string') &&
       parsed.f === hash(filterKey)
     ) {
-      return parsed.o;
+      return parsed.s === undefined ? { name: parsed.n } : { schema: parsed.s, name: parsed.n };
     }
   } catch {
     // fall through: malformed cursor

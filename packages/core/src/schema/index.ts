@@ -1,0 +1,4 @@
+export * from './default-schema-cache.js';
+export * from './schema-cache.js';
+export * from './schema-search.js';
+export * from './schema-snapshot.js';
