@@ -1,5 +1,0 @@
-export * from './default-schema-cache.js';
-export * from './schema-cache.js';
-export * from './schema-search.js';
-export * from './schema-snapshot.js';
-//# sourceMappingURL=index.d.ts.map
