@@ -35,9 +35,11 @@ import {
   toPgSsl,
 } from './postgres-config.js';
 import { type ErrorContext, isPgServerError, redactFailure, toDatabaseError } from './postgres-errors.js';
+import { type PipelineRead, ReadPipeline } from './postgres-pipeline.js';
 import { createPostgresPool, destroySocket, type Lease } from './postgres-pool.js';
 import {
   type CancelTarget,
+  readOnlyPipelineSql,
   resetSessionSql,
   sendCancelRequest,
   sessionStartupOptions,
@@ -64,7 +66,8 @@ export const POSTGRES_CAPABILITIES: DatabaseCapabilities = {
 };
 
 // Rows fetched per round trip. Large enough that a 1,000-row cap is one fetch; small enough that a
-// byte cap stops reading before a wide table fills memory.
+// byte cap stops the transfer after one batch of a wide table (rows past the cap are dropped as they
+// arrive, so memory holds the cap, not the batch).
 const FETCH_BATCH = 1_000;
 
 // The client guard fires this long after the server's statement_timeout should have, so the server
@@ -73,9 +76,6 @@ const CLIENT_TIMEOUT_GRACE_MS = 250;
 
 const MAX_TIMER_MS = 2_147_483_647;
 
-// Every value as the server's text: postgres-types.ts normalises it with the column's type.
-const RAW_TEXT: pg.CustomTypesConfig = { getTypeParser: () => (value: string) => value };
-
 type StopReason = 'timeout' | 'cancel' | 'close';
 
 interface Guard {
@@ -83,12 +83,14 @@ interface Guard {
   wrap<T>(promise: Promise<T>): Promise<T>;
   /** Work to finish on the connection before its reset and release (e.g. closing a cursor). */
   defer(task: () => Promise<unknown>): void;
+  /** The work proved the session clean (its pipeline reset it): no reset before reuse. */
+  clean(): void;
 }
 
 interface LeaseOptions {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal | undefined;
-  /** The connection ran caller SQL: reset its session before reuse. */
+  /** The connection runs caller SQL: reset its session before reuse unless the work calls `clean`. */
   readonly userSql: boolean;
 }
 
@@ -234,6 +236,7 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
       options.signal?.addEventListener('abort', onAbort, { once: true });
       inflight.add(interrupt);
       const deferred: (() => Promise<unknown>)[] = [];
+      let dirty = options.userSql;
       const cleanup = () => {
         clearTimeout(timer);
         clearTimeout(hardTimer);
@@ -244,10 +247,13 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
         const value = await work(lease, {
           wrap: (promise) => Promise.race([promise, hard]),
           defer: (task) => deferred.push(task),
+          clean: () => {
+            dirty = false;
+          },
         });
         cleanup();
         if (reason !== undefined) lease.release(true);
-        else finish(lease, deferred, options.userSql);
+        else finish(lease, deferred, dirty);
         return value;
       } catch (error) {
         cleanup();
@@ -364,21 +370,21 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
     executeReadOnly(query: ReadOnlyQuery, limits: QueryLimits, signal?: AbortSignal) {
       const started = performance.now();
       return withLease({ timeoutMs: limits.timeoutMs, signal, userSql: true }, async (lease, guard) => {
-        if (lease.timeoutMs !== limits.timeoutMs) {
-          await guard.wrap(lease.client.query(setStatementTimeoutSql(limits.timeoutMs)));
-          lease.timeoutMs = limits.timeoutMs;
-        }
-        const cursor = lease.client.query(
-          new Cursor(query.sql, undefined, { rowMode: 'array', types: RAW_TEXT }),
-        );
-        const read = await readCapped(cursor, guard, limits, config.maxBinaryBytes);
+        // One round trip: read-only transaction, the statement cut at the caps, reset, rollback.
+        const pipeline = new ReadPipeline({
+          ...readOnlyPipelineSql(lease.timeoutMs === limits.timeoutMs ? undefined : limits.timeoutMs),
+          sql: query.sql,
+          maxRows: limits.maxRows,
+          maxBytes: limits.maxBytes,
+          batchRows: FETCH_BATCH,
+          rowBytes: rowBytesOf(config.maxBinaryBytes),
+        });
+        lease.client.query(pipeline as unknown as pg.Submittable);
+        const read = await guard.wrap(pipeline.done);
+        // Idle after the whole pipeline: the ROLLBACK and the reset ran, nothing is left to undo.
+        if (transactionStatus(lease.client) === 'I') guard.clean();
         const unknown = [...new Set(read.fields.map((f) => f.dataTypeID))].filter((oid) => !types.has(oid));
-        if (unknown.length > 0) {
-          await guard.wrap(cursor.close());
-          await resolveTypes(lease.client, guard, unknown);
-        } else {
-          guard.defer(() => cursor.close());
-        }
+        if (unknown.length > 0) await resolveTypes(lease.client, guard, unknown);
         return toQueryResult(read, types, config.maxBinaryBytes, started);
       });
     },
@@ -410,54 +416,25 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
   return port;
 }
 
-interface RawRead {
-  readonly fields: readonly pg.FieldDef[];
-  readonly rows: (string | null)[][];
-  readonly truncatedBy?: 'rows' | 'bytes' | undefined;
-}
-
-// Reads at most maxRows + 1 rows (the extra one only proves there are more) and about maxBytes,
-// stopping the cursor there: the statement itself is never rewritten.
-async function readCapped(
-  cursor: Cursor,
-  guard: Guard,
-  limits: QueryLimits,
-  maxBinaryBytes: number,
-): Promise<RawRead> {
-  const rows: (string | null)[][] = [];
-  let fields: readonly pg.FieldDef[] = [];
-  let binary: boolean[] = [];
-  let bytes = 2;
-  const want = limits.maxRows + 1;
-  while (rows.length < want) {
-    const n = Math.min(want - rows.length, FETCH_BATCH);
-    const batch = await guard.wrap(
-      new Promise<{ rows: (string | null)[][]; fields: readonly pg.FieldDef[] }>((resolve, reject) => {
-        cursor.read(n, (error, got, result) => {
-          if (error) reject(error);
-          else resolve({ rows: got as (string | null)[][], fields: result?.fields ?? [] });
-        });
-      }),
-    );
-    if (fields.length === 0 && batch.fields.length > 0) {
-      fields = batch.fields;
-      binary = fields.map((f) => f.dataTypeID === 17 || f.dataTypeID === 1001);
-    }
-    for (const row of batch.rows) {
-      if (rows.length >= limits.maxRows) return { fields, rows, truncatedBy: 'rows' };
+/** The answer-size estimate of a row, for the byte cap (binary columns count as their base64). */
+function rowBytesOf(maxBinaryBytes: number) {
+  return (fields: readonly pg.FieldDef[]) => {
+    const binary = fields.map((f) => f.dataTypeID === 17 || f.dataTypeID === 1001);
+    return (row: readonly (string | null)[]): number => {
       let size = 2;
       for (let i = 0; i < row.length; i++) size += estimateCellBytes(row[i]!, maxBinaryBytes, binary[i]!);
-      if (bytes + size > limits.maxBytes) return { fields, rows, truncatedBy: 'bytes' };
-      bytes += size;
-      rows.push(row);
-    }
-    if (batch.rows.length < n) break;
-  }
-  return { fields, rows };
+      return size;
+    };
+  };
+}
+
+/** 'I' idle, 'T' in a transaction block, 'E' in a failed one (from the last ReadyForQuery). */
+function transactionStatus(client: pg.ClientBase): string | null {
+  return (client as unknown as { getTransactionStatus(): string | null }).getTransactionStatus();
 }
 
 function toQueryResult(
-  read: RawRead,
+  read: PipelineRead,
   types: ReadonlyMap<number, PgTypeInfo>,
   maxBinaryBytes: number,
   started: number,

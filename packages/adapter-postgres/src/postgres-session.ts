@@ -3,20 +3,37 @@ import { connect, type Socket } from 'node:net';
 /**
  * The read-only session (DESIGN.md §4, layer 2) and its timeouts, cancel and reset.
  *
- * Measured choice (PostgreSQL 15, loopback): settings in the startup packet cost nothing per query,
- * while `BEGIN READ ONLY … ROLLBACK` around each query costs two extra round trips. pg-cursor reads
- * through a named portal inside the implicit transaction that the extended protocol keeps open until
- * Sync, so a cursor needs no explicit BEGIN either. So:
- * - `default_transaction_read_only=on` and `statement_timeout` are startup options: every
- *   transaction, implicit or explicit, starts read-only, and a `COMMIT;` in user SQL cannot end that
- *   (a new transaction starts read-only again). The extended protocol also refuses several statements
- *   in one string (`cannot insert multiple commands into a prepared statement`).
- * - Output formats are pinned at startup too, so values parse the same on every server.
- * - After any user statement the connection is reset with DISCARD ALL before it returns to the pool
- *   (off the caller's latency path: the result is already delivered), undoing what a query could
- *   leave behind: `set_config(…, false)` (even of default_transaction_read_only), session advisory
- *   locks, held cursors, LISTEN, prepared statements, SET ROLE, an open transaction block (DISCARD
- *   ALL refuses to run in one, and a failed reset destroys the connection).
+ * Settings in the startup packet cost nothing per query, so every transaction, implicit or
+ * explicit, starts read-only (`default_transaction_read_only=on`) under `statement_timeout`; output
+ * formats are pinned there too, so values parse the same on every server.
+ *
+ * Caller SQL runs as one extended-protocol pipeline, written at once and answered in one round trip
+ * (postgres-pipeline.ts):
+ *
+ *   BEGIN READ ONLY; [SET LOCAL statement_timeout]; <caller's statement>;
+ *   SELECT pg_advisory_unlock_all(); DEALLOCATE ALL; ROLLBACK; Sync
+ *
+ * Why this replaces DISCARD ALL after every statement without leaving anything behind. The SQL text
+ * proves nothing (a view or operator can call any function), so the argument is about what ANY single
+ * statement can leave in a read-only transaction on PostgreSQL 15:
+ * - settings (`set_config(…, false)`, `SET ROLE`, `search_path`, even default_transaction_read_only),
+ *   LISTEN, notifications, WITH HOLD cursors and large objects made in the transaction, transaction
+ *   advisory locks: all transactional, undone by the ROLLBACK (DISCARD ALL could not undo a large
+ *   object or a notification at all);
+ * - session advisory locks and SQL-level prepared statements (a function can `EXECUTE 'PREPARE …'`)
+ *   are not transactional: `pg_advisory_unlock_all()` and `DEALLOCATE ALL` remove them, after the
+ *   statement, in the same pipeline;
+ * - temporary objects and sequence state cannot be created in a read-only transaction;
+ * - the extended protocol takes one statement per Parse, so the caller cannot append anything after
+ *   the reset; a COMMIT or ROLLBACK of the caller's only ends our block early, with nothing in it;
+ * - the connection is handed on only if ReadyForQuery reports it idle ('I'), the proof that the
+ *   whole pipeline ran; after an error (the server skips to Sync) or any other status it gets
+ *   ROLLBACK + DISCARD ALL as before, and a reset that fails or hangs destroys the connection.
+ * What survives both this and DISCARD ALL: loaded libraries, dblink/postgres_fdw connections,
+ * procedural languages' session globals, replication-origin sessions — the guard refuses the
+ * functions by name and least privilege (layer 3) is the control (docs/security.md §5).
+ * Measured on loopback (bench/adapter-postgres.mjs): the four extra statements cost ~0.03 ms of server
+ * time inside the one round trip, where pg-cursor + DISCARD ALL cost three round trips plus one.
  */
 
 /** The session settings every pooled connection starts with (the startup packet's `options`). */
@@ -35,18 +52,39 @@ export function sessionStartupOptions(statementTimeoutMs: number): string {
     .join(' ');
 }
 
+/** The statements around caller SQL in its pipeline (see the comment at the top). */
+export interface ReadOnlyPipelineSql {
+  readonly before: readonly string[];
+  readonly after: readonly string[];
+}
+
 /**
- * Undoes any session state a user statement could leave, as statements to run in order (one round
- * trip each). DISCARD ALL resets every setting to its startup value, releases advisory locks, closes
- * cursors, drops prepared statements and temporary objects, and UNLISTENs — and, refused inside a
- * transaction block, it fails (so the connection is destroyed) if a statement left one open. Measured
- * at 0.04 ms against 0.10 ms for the equivalent six-statement string. The statement timeout in use
- * is then restored, so the next query with the same timeout needs no SET.
+ * The pipeline's statements; with `timeoutMs` the statement timeout is set for this transaction only
+ * (SET LOCAL, undone by the ROLLBACK), so the session keeps the timeout it had.
+ */
+export function readOnlyPipelineSql(timeoutMs?: number): ReadOnlyPipelineSql {
+  return {
+    before:
+      timeoutMs === undefined
+        ? ['BEGIN READ ONLY']
+        : ['BEGIN READ ONLY', `SET LOCAL statement_timeout = ${pgMilliseconds(timeoutMs)}`],
+    after: ['SELECT pg_advisory_unlock_all()', 'DEALLOCATE ALL', 'ROLLBACK'],
+  };
+}
+
+/**
+ * The slow-path reset, for a connection whose pipeline did not run to its end (an error, a status
+ * other than idle): statements to run in order, one round trip each. ROLLBACK ends a transaction
+ * block the pipeline left open (a warning when there is none); DISCARD ALL then resets every setting
+ * to its startup value, releases advisory locks, closes cursors, drops prepared statements and
+ * temporary objects, and UNLISTENs — and, refused inside a transaction block, it fails (so the
+ * connection is destroyed) if one is still open. The statement timeout in use is then restored, so
+ * the next query with the same timeout needs no SET.
  */
 export function resetSessionSql(statementTimeoutMs: number, startupTimeoutMs: number): readonly string[] {
   return statementTimeoutMs === startupTimeoutMs
-    ? ['DISCARD ALL']
-    : ['DISCARD ALL', setStatementTimeoutSql(statementTimeoutMs)];
+    ? ['ROLLBACK', 'DISCARD ALL']
+    : ['ROLLBACK', 'DISCARD ALL', setStatementTimeoutSql(statementTimeoutMs)];
 }
 
 /** Sets the session's statement timeout (only sent when a query's timeout differs from the connection's). */

@@ -3,7 +3,12 @@ import { type LogContext, type LoggerPort, noopLogger } from '@legacybridge/core
 import { describe, expect, it } from 'vitest';
 import { postgresAdapter } from '../src/index.js';
 import { parsePostgresConfig, parsePostgresUrl, toPgSsl } from '../src/postgres-config.js';
-import { resetSessionSql, sessionStartupOptions, setStatementTimeoutSql } from '../src/postgres-session.js';
+import {
+  readOnlyPipelineSql,
+  resetSessionSql,
+  sessionStartupOptions,
+  setStatementTimeoutSql,
+} from '../src/postgres-session.js';
 
 const files: Record<string, string> = { '/ca.pem': 'CA', '/client.crt': 'CERT', '/client.key': 'KEY' };
 const readFake = (path: string) => {
@@ -230,9 +235,22 @@ describe('session settings', () => {
     expect(setStatementTimeoutSql(1500.4)).toBe('SET statement_timeout = 1500');
   });
 
-  it('reset restores the timeout in use only when it differs from the startup one', () => {
-    expect(resetSessionSql(30_000, 30_000)).toEqual(['DISCARD ALL']);
-    expect(resetSessionSql(5_000, 30_000)).toEqual(['DISCARD ALL', 'SET statement_timeout = 5000']);
+  it('the slow-path reset ends any block, then restores the timeout in use only when it differs', () => {
+    expect(resetSessionSql(30_000, 30_000)).toEqual(['ROLLBACK', 'DISCARD ALL']);
+    expect(resetSessionSql(5_000, 30_000)).toEqual([
+      'ROLLBACK',
+      'DISCARD ALL',
+      'SET statement_timeout = 5000',
+    ]);
+  });
+
+  it('caller SQL runs in a read-only block that resets and rolls back, the timeout set for it alone', () => {
+    const after = ['SELECT pg_advisory_unlock_all()', 'DEALLOCATE ALL', 'ROLLBACK'];
+    expect(readOnlyPipelineSql()).toEqual({ before: ['BEGIN READ ONLY'], after });
+    expect(readOnlyPipelineSql(500)).toEqual({
+      before: ['BEGIN READ ONLY', 'SET LOCAL statement_timeout = 500'],
+      after,
+    });
   });
 });
 
