@@ -76,14 +76,22 @@ describe('lex: tokens', () => {
 });
 
 describe('lex: comments', () => {
-  it('ends a line comment at LF or CR', () => {
-    expect(shape('a -- x\nb -- y\rc')).toEqual([
+  it('ends a line comment at LF, and at a bare CR only where the dialect does', () => {
+    expect(shape('a -- x\nb -- y\rc', 'postgres')).toEqual([
       'word:a',
       'comment:-- x',
       'word:b',
       'comment:-- y',
       'word:c',
     ]);
+    // SQLite's tokenizer and MySQL/MariaDB (checked against 10.11) run a line comment on to the LF.
+    expect(shape('a -- x\nb -- y\rc', 'sqlite')).toEqual([
+      'word:a',
+      'comment:-- x',
+      'word:b',
+      'comment:-- y\rc',
+    ]);
+    expect(shape("a # y\r'\nc", 'mysql')).toEqual(['word:a', "comment:# y\r'", 'word:c']);
   });
 
   it('does not nest block comments unless the dialect does', () => {

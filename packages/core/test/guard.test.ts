@@ -47,8 +47,6 @@ const STANDARD_ALLOWED: readonly (readonly [string, string])[] = [
   ['SELECT created_at, updated_by, is_deleted, delete_flag FROM t', 'select'],
   ['SELECT insert_date, update_count, deleted_at, merged_into_id, dropped FROM events', 'select'],
   ['SELECT grant_id, created, altered, truncated, replaced_by FROM audit', 'select'],
-  ['SELECT t.update, t.delete FROM t', 'select'],
-  ['SELECT 1 AS delete', 'select'],
   ['SELECT comment, description, analyze_flag FROM posts', 'select'],
   ['SELECT * FROM t WHERE x IN (SELECT y FROM u)', 'select'],
   ['SELECT * FROM (SELECT 1 AS a) AS sub', 'select'],
@@ -78,6 +76,12 @@ const STANDARD_ALLOWED: readonly (readonly [string, string])[] = [
   ['SELECT * FROM t -- it is fine; DROP TABLE t', 'select'],
   ["SELECT 'x' || 'y' FROM t WHERE name LIKE '%drop%'", 'select'],
 ];
+
+/**
+ * Keywords after `.` or AS are names in every dialect but SQL Server, whose reserved words are never
+ * names unquoted (there `$. DELETE FROM t` is a money literal and a second statement).
+ */
+const KEYWORDS_AS_NAMES: readonly string[] = ['SELECT t.update, t.delete FROM t', 'SELECT 1 AS delete'];
 
 /** SQL every dialect must refuse, with the failure kind. */
 const STANDARD_REFUSED: readonly (readonly [string, string])[] = [
@@ -159,6 +163,9 @@ describe('checkReadOnlySql: standard SQL in every dialect', () => {
       it.each(STANDARD_REFUSED)('refuses %j', (sql, kind) => {
         expect(verdict(sql, dialect)).toBe(kind);
       });
+      it.each(KEYWORDS_AS_NAMES)('reads keywords after . or AS as names, except in SQL Server: %j', (sql) => {
+        expect(verdict(sql, dialect)).toBe(dialect === 'mssql' ? 'ReadOnlyViolation' : 'ok:select');
+      });
     });
   }
 });
@@ -199,6 +206,9 @@ const SQLITE_ALLOWED: readonly (readonly [string, string])[] = [
   ['SELECT 1 /* unclosed-looking -- */ + 1', 'select'],
   ['SELECT 1 /* /* not nested in sqlite */', 'select'],
   ['SELECT 1_000_000', 'select'],
+  // SQLite ends a line comment at LF only, so all of `--x\r; DELETE FROM t` is comment.
+  ['SELECT 1 --x\r; DELETE FROM t', 'select'],
+  ['SELECT #a, $b, :c, @d FROM t', 'select'],
   // Unicode letters that upper- or lower-case to ASCII are not keywords or known names to SQLite.
   ["SELECT fts3_to\u212Aenizer('x')", 'select'],
 ];
@@ -253,7 +263,12 @@ const SQLITE_REFUSED: readonly (readonly [string, string])[] = [
   ['SELECT [unterminated', 'InvalidInput'],
   ['SELECT `unterminated', 'InvalidInput'],
   ['SELECT 1; -- x\nDELETE FROM t', 'ReadOnlyViolation'],
-  ['SELECT 1 --x\r; DELETE FROM t', 'ReadOnlyViolation'],
+  // SQLite ends a line comment at LF only: the CR-then-quote reading would hide what follows.
+  ['SELECT 1 -- x\r\u0027\n; DELETE FROM t -- \u0027', 'ReadOnlyViolation'],
+  // Builds with Tcl variables read `$a(')` as one parameter, so the quote would hide nothing.
+  ["SELECT $a(') ; DELETE FROM t; --')", 'InvalidInput'],
+  ['SELECT @a(1)', 'InvalidInput'],
+  ['SELECT #a(1)', 'InvalidInput'],
   ["SELECT 'a\\'; DROP TABLE t; --'", 'ReadOnlyViolation'],
 ];
 

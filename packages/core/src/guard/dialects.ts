@@ -4,6 +4,7 @@ import type { ReadOnlyStatementKind } from './read-only-query.js';
 import { type FunctionDenyGroup, SIDE_EFFECT_FUNCTIONS } from './side-effect-functions.js';
 import { SQLITE_BARE_PRAGMAS, SQLITE_INTROSPECTION_PRAGMAS } from './sqlite-pragmas.js';
 import type { KeywordGroup, WordSequence } from './statement-rules.js';
+import { TSQL_RESERVED_WORDS } from './unseparated-statements.js';
 
 /** One way the server may read the text; `label` names the server setting it depends on, for refusals. */
 export interface LexMode extends LexOptions {
@@ -47,10 +48,27 @@ export interface DialectRules {
   readonly functions: readonly FunctionDenyGroup[];
   /** Oracle calls argument-less functions without parentheses, so deny-listed names are refused even bare. */
   readonly callsWithoutParentheses: boolean;
+  /**
+   * SQL Server: statements need no `;` between them, so the guard also finds where a second statement
+   * would start without one (a second SELECT, FETCH outside OFFSET … FETCH, USE outside a query hint).
+   */
+  readonly statementsWithoutSemicolons: boolean;
+  /** `;WITH cte AS (…)`: leading semicolons are accepted (a common T-SQL habit). */
+  readonly leadingSemicolons: boolean;
+  /**
+   * Words that can never be a name unless quoted, so they are checked even after `.` or AS (SQL
+   * Server: `$. DELETE FROM t` is a money literal and a second statement, not a column `delete`).
+   */
+  readonly reservedWords?: ReadonlySet<string> | undefined;
+  /** MySQL/MariaDB `@v := …` assigns a user variable that outlives the query on a pooled connection. */
+  readonly refusesVariableAssignment: boolean;
+  /** Words refused inside `/*+ … *\/` optimizer hints (MySQL `SET_VAR`, `MAX_EXECUTION_TIME`), upper-case. */
+  readonly refusedHintWords?: readonly string[] | undefined;
 }
 
 const STANDARD_LEX: LexMode = {
   hashComments: false,
+  crEndsLineComment: true,
   dashCommentNeedsSpace: false,
   nestedBlockComments: false,
   executableComments: false,
@@ -64,11 +82,15 @@ const STANDARD_LEX: LexMode = {
   identifierStart: '',
   identifierPart: '$',
   parameterPrefixes: '',
+  tclParameterSuffix: false,
+  unicodeEscapeIdentifiers: false,
 };
 
 const MYSQL_LEX: LexMode = {
   ...STANDARD_LEX,
   hashComments: true,
+  // Checked against MariaDB 10.11: `#` and `-- ` comments run to LF, past a bare CR.
+  crEndsLineComment: false,
   dashCommentNeedsSpace: true,
   executableComments: true,
   backslashEscapes: true,
@@ -85,10 +107,29 @@ const POSTGRES_LEX: LexMode = {
   escapeStringPrefix: true,
   dollarQuotes: true,
   parameterPrefixes: '$',
+  unicodeEscapeIdentifiers: true,
 };
+
+// Whether a bare CR ends a `--` comment is not documented for T-SQL; see the two readings below.
+const MSSQL_LEX: LexMode = {
+  ...STANDARD_LEX,
+  nestedBlockComments: true,
+  bracketIdentifiers: 'doubled',
+  identifierStart: '@#',
+  identifierPart: '$#@',
+};
+
+const ORACLE_LEX: LexMode = { ...STANDARD_LEX, qQuotes: true, identifierPart: '$#', parameterPrefixes: ':' };
 
 /** Dialects whose only refused word runs are the common ones. */
 const NO_EXTRA_SEQUENCES: readonly WordSequence[] = [];
+
+/** What most dialects say to the SQL Server-, MySQL- and Oracle-specific switches. */
+const SEMICOLON_SEPARATED = {
+  statementsWithoutSemicolons: false,
+  leadingSemicolons: false,
+  refusesVariableAssignment: false,
+} as const;
 
 /** Per-dialect rules; `Record<Dialect, …>` so a new dialect fails to compile until it has its rules. */
 export const DIALECT_RULES: Record<Dialect, DialectRules> = {
@@ -99,7 +140,10 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
         ...STANDARD_LEX,
         backtickIdentifiers: true,
         bracketIdentifiers: 'plain',
-        parameterPrefixes: '?:@$',
+        // SQLite's tokenizer ends `--` comments at LF only; `#name` is a parameter like `$name`.
+        crEndsLineComment: false,
+        parameterPrefixes: '?:@$#',
+        tclParameterSuffix: true,
       },
     ],
     extraHeads: {},
@@ -110,6 +154,7 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
     refusedSequences: NO_EXTRA_SEQUENCES,
     functions: SIDE_EFFECT_FUNCTIONS.sqlite,
     callsWithoutParentheses: false,
+    ...SEMICOLON_SEPARATED,
   },
   postgres: {
     lexModes: [
@@ -128,6 +173,7 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
     refusedSequences: NO_EXTRA_SEQUENCES,
     functions: SIDE_EFFECT_FUNCTIONS.postgres,
     callsWithoutParentheses: false,
+    ...SEMICOLON_SEPARATED,
   },
   mysql: {
     lexModes: [
@@ -154,20 +200,25 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
         effect: 'changes server state',
       },
     ],
-    refusedAnywhere: [],
-    refusedSequences: NO_EXTRA_SEQUENCES,
+    // `:=` and PROCEDURE are handled by refusesVariableAssignment and the anywhere list.
+    refusedAnywhere: [
+      { keywords: ['PROCEDURE'], effect: 'runs a procedure over the result (SELECT … PROCEDURE)' },
+    ],
+    // MariaDB sequences (10.3+): NEXT VALUE FOR s is nextval(s), never rolled back.
+    refusedSequences: [{ words: ['NEXT', 'VALUE', 'FOR'], effect: 'advances a sequence' }],
     functions: SIDE_EFFECT_FUNCTIONS.mysql,
     callsWithoutParentheses: false,
+    ...SEMICOLON_SEPARATED,
+    refusesVariableAssignment: true,
+    // MAX_EXECUTION_TIME(n) overrides the session's statement timeout for this query; SET_VAR(…)
+    // changes any hint-settable variable for it.
+    refusedHintWords: ['MAX_EXECUTION_TIME', 'SET_VAR'],
   },
   mssql: {
+    // Whether a bare CR ends a `--` comment is not documented, so the text must pass either way.
     lexModes: [
-      {
-        ...STANDARD_LEX,
-        nestedBlockComments: true,
-        bracketIdentifiers: 'doubled',
-        identifierStart: '@#',
-        identifierPart: '$#@',
-      },
+      MSSQL_LEX,
+      { ...MSSQL_LEX, crEndsLineComment: false, label: 'a reading where only LF ends a -- comment' },
     ],
     extraHeads: {},
     explain: undefined,
@@ -179,7 +230,7 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
     ],
     refusedAnywhere: [
       {
-        keywords: ['CREATE', 'ALTER', 'DROP', 'TRUNCATE', 'GRANT', 'REVOKE', 'DENY'],
+        keywords: ['CREATE', 'ALTER', 'DROP', 'TRUNCATE', 'GRANT', 'REVOKE', 'DENY', 'ADD'],
         effect:
           'changes the schema or permissions (SQL Server runs a second statement even without a semicolon)',
       },
@@ -187,15 +238,63 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
         keywords: ['EXEC', 'EXECUTE', 'WAITFOR', 'DECLARE', 'SET', 'BEGIN', 'COMMIT', 'ROLLBACK', 'SAVE'],
         effect: 'starts another statement (SQL Server runs it even without a semicolon)',
       },
+      {
+        // Every other T-SQL statement that may follow another without a semicolon; all are reserved
+        // words, so no column can be called that unquoted. (THROW, SEND, RECEIVE and GET/MOVE
+        // CONVERSATION must follow a semicolon, which is refused anyway.)
+        keywords: [
+          'PRINT',
+          'RAISERROR',
+          'IF',
+          'WHILE',
+          'GOTO',
+          'RETURN',
+          'BREAK',
+          'CONTINUE',
+          'KILL',
+          'SHUTDOWN',
+          'CHECKPOINT',
+          'RECONFIGURE',
+          'DBCC',
+          'BACKUP',
+          'RESTORE',
+          'DUMP',
+          'LOAD',
+          'BULK',
+          'OPEN',
+          'CLOSE',
+          'DEALLOCATE',
+          'READTEXT',
+          'WRITETEXT',
+          'UPDATETEXT',
+          'REVERT',
+          'SETUSER',
+        ],
+        effect:
+          'starts another statement: control flow, output, cursors, sessions or server commands (SQL Server runs it even without a semicolon)',
+      },
       // Lock hints in WITH (…) that take update or exclusive locks.
       { keywords: ['UPDLOCK', 'XLOCK', 'TABLOCKX'], effect: 'takes update or exclusive locks' },
     ],
-    refusedSequences: [{ words: ['NEXT', 'VALUE', 'FOR'], effect: 'advances a sequence' }],
+    refusedSequences: [
+      { words: ['NEXT', 'VALUE', 'FOR'], effect: 'advances a sequence' },
+      { words: ['ENABLE', 'TRIGGER'], effect: 'enables a trigger' },
+      { words: ['DISABLE', 'TRIGGER'], effect: 'disables a trigger' },
+      { words: ['END', 'CONVERSATION'], effect: 'ends a Service Broker conversation' },
+    ],
     functions: SIDE_EFFECT_FUNCTIONS.mssql,
     callsWithoutParentheses: false,
+    statementsWithoutSemicolons: true,
+    leadingSemicolons: true,
+    reservedWords: TSQL_RESERVED_WORDS,
+    refusesVariableAssignment: false,
   },
   oracle: {
-    lexModes: [{ ...STANDARD_LEX, qQuotes: true, identifierPart: '$#', parameterPrefixes: ':' }],
+    // As for SQL Server, the text must pass whether or not a bare CR ends a `--` comment.
+    lexModes: [
+      ORACLE_LEX,
+      { ...ORACLE_LEX, crEndsLineComment: false, label: 'a reading where only LF ends a -- comment' },
+    ],
     extraHeads: {},
     // EXPLAIN PLAN writes into PLAN_TABLE; the explain_query tool reads plans without it.
     explain: undefined,
@@ -204,8 +303,14 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
       { keywords: ['PURGE', 'FLASHBACK', 'AUDIT', 'NOAUDIT'], effect: 'changes the database' },
     ],
     refusedAnywhere: [],
-    refusedSequences: NO_EXTRA_SEQUENCES,
+    // WITH FUNCTION/PROCEDURE (12c) defines PL/SQL inside the query, which may write in an
+    // autonomous transaction that the read-only one does not cover.
+    refusedSequences: [
+      { words: ['WITH', 'FUNCTION'], effect: 'defines PL/SQL inside the query; select without it' },
+      { words: ['WITH', 'PROCEDURE'], effect: 'defines PL/SQL inside the query; select without it' },
+    ],
     functions: SIDE_EFFECT_FUNCTIONS.oracle,
     callsWithoutParentheses: true,
+    ...SEMICOLON_SEPARATED,
   },
 };

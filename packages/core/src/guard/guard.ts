@@ -19,13 +19,15 @@
  */
 import { err, ok, type Result } from 'neverthrow';
 import { type DatabaseFailure, dbFailure } from '../errors.js';
+import { compiled, type Reading, type WordRule } from './compiled-rules.js';
 import type { DialectRules, LexMode } from './dialects.js';
 import { classify } from './heads.js';
-import { type LexFailure, lex, type Token } from './lexer.js';
+import { asciiUpperCase, type LexFailure, lex, type Token } from './lexer.js';
 import type { ReadOnlyStatementKind } from './read-only-query.js';
-import { at, isPunct, isWord, type Refusal, violation } from './refusal.js';
+import { at, isPunct, isWord, type Refusal } from './refusal.js';
 import { findSideEffectGroup } from './side-effect-functions.js';
-import { COMMON_REFUSED_SEQUENCES, DATA_CHANGE_ANYWHERE, type WordSequence } from './statement-rules.js';
+import { DATA_CHANGE_ANYWHERE } from './statement-rules.js';
+import { findUnseparatedStatement } from './unseparated-statements.js';
 
 /**
  * Checks that `sql` is exactly one read-only statement under every reading in `rules.lexModes`.
@@ -33,39 +35,45 @@ import { COMMON_REFUSED_SEQUENCES, DATA_CHANGE_ANYWHERE, type WordSequence } fro
  * comment, invisible characters), err(ReadOnlyViolation) with an actionable reason otherwise.
  */
 export function guardSql(sql: string, rules: DialectRules): Result<ReadOnlyStatementKind, DatabaseFailure> {
+  const { readings, words } = compiled(rules);
   let kind: ReadOnlyStatementKind | undefined;
-  const checked: LexMode[] = [];
-  for (const [index, mode] of rules.lexModes.entries()) {
-    if (checked.some((earlier) => sameReading(earlier, mode, sql))) continue;
-    checked.push(mode);
+  // Bit i set: reading i was lexed. Dialects have at most four readings.
+  let checked = 0;
+  for (let index = 0; index < readings.length; index++) {
+    const { mode, differsFrom } = readings[index] as Reading;
+    if (coveredByEarlier(checked, differsFrom, sql)) continue;
+    checked |= 1 << index;
     const lexed = lex(sql, mode);
     if (lexed.isErr()) return err(toFailure(lexRefusal(lexed.error, index > 0 ? mode : undefined)));
-    const tokens = lexed.value.filter((token) => token.kind !== 'comment');
+    const hint = rules.refusedHintWords && refusedHint(lexed.value, rules.refusedHintWords);
+    if (hint) return err(toFailure(hint));
+    const tokens = lexed.value.some((token) => token.kind === 'comment')
+      ? lexed.value.filter((token) => token.kind !== 'comment')
+      : lexed.value;
     if (tokens.length === 0) {
       const reason = lexed.value.length === 0 ? 'it is empty.' : 'it contains only comments.';
       return err(toFailure({ kind: 'InvalidInput', reason }));
     }
-    const analysed = analyse(tokens, rules);
+    const analysed = analyse(tokens, rules, words);
     if (analysed.isErr()) return err(toFailure(withMode(analysed.error, index > 0 ? mode : undefined)));
     kind ??= analysed.value;
   }
-  // lexModes is non-empty, so the loop ran and set kind.
+  // The first reading is always lexed, so kind is set.
   return ok(kind as ReadOnlyStatementKind);
 }
 
 /**
- * True when two readings cannot differ on this text: the modes of one dialect differ only in
- * backslash escapes and in what `"` means, so without those characters one lexing serves both.
+ * True when an earlier reading stands for this one on this text: the readings of one dialect differ
+ * only in backslash escapes, what `"` means and whether a bare CR ends a line comment, so without
+ * those characters one lexing serves both.
  */
-function sameReading(a: LexMode, b: LexMode, sql: string): boolean {
-  const keys = Object.keys(a) as (keyof LexMode)[];
-  return keys.every(
-    (key) =>
-      key === 'label' ||
-      a[key] === b[key] ||
-      (key === 'backslashEscapes' && !sql.includes('\\')) ||
-      (key === 'doubleQuote' && !sql.includes('"')),
-  );
+function coveredByEarlier(checked: number, differsFrom: Reading['differsFrom'], sql: string): boolean {
+  for (let earlier = 0; earlier < differsFrom.length; earlier++) {
+    const triggers = differsFrom[earlier];
+    if ((checked & (1 << earlier)) === 0 || triggers == null) continue;
+    if (triggers.every((trigger) => !sql.includes(trigger))) return true;
+  }
+  return false;
 }
 
 function toFailure(refusal: Refusal): DatabaseFailure {
@@ -94,6 +102,11 @@ function lexRefusal(failure: LexFailure, mode: LexMode | undefined): Refusal {
         reason: `the ${failure.construct} starting at ${at(failure.position)} is never closed${under}.`,
       };
     }
+    case 'parameterSuffix':
+      return {
+        kind: 'InvalidInput',
+        reason: `the parameter at ${at(failure.position)} is directly followed by "(", which some SQLite builds read as part of the parameter's name; a parameter cannot be called, so remove the "(" or put an operator between them.`,
+      };
     case 'executableComment':
       return {
         kind: 'ReadOnlyViolation',
@@ -110,11 +123,17 @@ function lexRefusal(failure: LexFailure, mode: LexMode | undefined): Refusal {
 }
 
 /** One statement, at most followed by semicolons, then the rules for its head and its body. */
-function analyse(tokens: readonly Token[], rules: DialectRules): Result<ReadOnlyStatementKind, Refusal> {
+function analyse(
+  tokens: readonly Token[],
+  rules: DialectRules,
+  words: ReadonlyMap<string, WordRule>,
+): Result<ReadOnlyStatementKind, Refusal> {
   let end = tokens.length;
   while (end > 0 && isPunct(tokens[end - 1], ';')) end--;
   if (end === 0) return err({ kind: 'InvalidInput', reason: 'it contains no statement, only semicolons.' });
-  for (let i = 0; i < end; i++) {
+  let start = 0;
+  if (rules.leadingSemicolons) while (isPunct(tokens[start], ';')) start++;
+  for (let i = start; i < end; i++) {
     const token = tokens[i] as Token;
     if (isPunct(token, ';')) {
       return err({
@@ -123,15 +142,31 @@ function analyse(tokens: readonly Token[], rules: DialectRules): Result<ReadOnly
       });
     }
   }
-  const statement = tokens.slice(0, end);
-  return classify(statement, 0, rules, false).andThen((kind) => scanBody(statement, rules).map(() => kind));
+  const statement = tokens.slice(start, end);
+  return classify(statement, 0, rules, false).andThen((kind) => {
+    const refusal = scanBody(statement, rules, words) ?? unseparated(statement, rules);
+    return refusal ? err(refusal) : ok(kind);
+  });
 }
 
-/** Refused sequences, longest first so `INTO OUTFILE` wins over `INTO`. */
-function sequencesOf(rules: DialectRules): readonly WordSequence[] {
-  return [...rules.refusedSequences, ...COMMON_REFUSED_SEQUENCES].sort(
-    (a, b) => b.words.length - a.words.length,
-  );
+function unseparated(tokens: readonly Token[], rules: DialectRules): Refusal | undefined {
+  return rules.statementsWithoutSemicolons ? findUnseparatedStatement(tokens) : undefined;
+}
+
+/** A `/*+ … *\/` optimizer hint naming one of `words` (MySQL `MAX_EXECUTION_TIME`, `SET_VAR`). */
+function refusedHint(tokens: readonly Token[], words: readonly string[]): Refusal | undefined {
+  for (const token of tokens) {
+    if (token.kind !== 'comment' || !token.text.startsWith('/*+')) continue;
+    const text = asciiUpperCase(token.text);
+    const word = words.find((candidate) => text.includes(candidate));
+    if (word) {
+      return {
+        kind: 'ReadOnlyViolation',
+        reason: `the optimizer hint at ${at(token.position)} uses ${word}, which overrides the session's limits or settings for this query; remove it.`,
+      };
+    }
+  }
+  return undefined;
 }
 
 function matchesSequence(tokens: readonly Token[], start: number, words: readonly string[]): boolean {
@@ -139,29 +174,62 @@ function matchesSequence(tokens: readonly Token[], start: number, words: readonl
 }
 
 /** Rules that apply wherever a token stands: data-changing keywords, locking and INTO clauses, side-effect calls. */
-function scanBody(tokens: readonly Token[], rules: DialectRules): Result<void, Refusal> {
-  const sequences = sequencesOf(rules);
+function scanBody(
+  tokens: readonly Token[],
+  rules: DialectRules,
+  words: ReadonlyMap<string, WordRule>,
+): Refusal | undefined {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as Token;
-    const previous = tokens[i - 1];
-    const qualified = isPunct(previous, '.');
-    if (token.kind === 'word' && !qualified && !isWord(previous, 'AS')) {
-      const sequence = sequences.find((candidate) => matchesSequence(tokens, i, candidate.words));
-      if (sequence) return violation(`${sequence.words.join(' ')} ${sequence.effect}.`);
-      if (DATA_CHANGE_ANYWHERE.keywords.includes(token.value)) {
-        return violation(
-          `the statement contains ${token.value} at ${at(token.position)}, which ${DATA_CHANGE_ANYWHERE.effect}. If ${token.text} is a column or table name, quote it.`,
-        );
+    if (token.kind === 'word' || token.kind === 'quoted') {
+      const previous = tokens[i - 1];
+      const qualified = isPunct(previous, '.');
+      const rule = token.kind === 'word' ? words.get(token.value) : undefined;
+      // After `.` or AS a word is a name (`t.update`, `AS delete`), unless the dialect reserves it.
+      if (rule && !((qualified || isWord(previous, 'AS')) && !rules.reservedWords?.has(token.value))) {
+        const refusal = wordRefusal(tokens, i, rule);
+        if (refusal) return refusal;
       }
-      const anywhere = rules.refusedAnywhere.find((group) => group.keywords.includes(token.value));
-      if (anywhere) return violation(`${token.value} at ${at(token.position)} ${anywhere.effect}.`);
-    }
-    if ((token.kind === 'word' || token.kind === 'quoted') && !qualified) {
-      const refusal = checkCall(tokens, i, rules);
-      if (refusal) return err(refusal);
+      // Only a name followed by `(` or `.` can be (part of) a call.
+      const next = tokens[i + 1];
+      if (!qualified && next?.kind === 'punctuation' && (next.text === '(' || next.text === '.')) {
+        const refusal = checkCall(tokens, i, rules);
+        if (refusal) return refusal;
+      }
+      if (token.kind === 'quoted' && isWord(next, 'UESCAPE') && /^u&/i.test(token.text)) {
+        return {
+          kind: 'ReadOnlyViolation',
+          reason: `the Unicode-escaped name at ${at(token.position)} uses UESCAPE, which the statement guard does not decode; write the name without escapes.`,
+        };
+      }
+    } else if (rules.refusesVariableAssignment && token.text === ':' && tokens[i + 1]?.text === '=') {
+      return {
+        kind: 'ReadOnlyViolation',
+        reason: `":=" at ${at(token.position)} assigns a user variable, which outlives the query on a pooled connection; use a window function or a derived table instead.`,
+      };
     }
   }
-  return ok(undefined);
+  return undefined;
+}
+
+function wordRefusal(tokens: readonly Token[], i: number, rule: WordRule): Refusal | undefined {
+  const token = tokens[i] as Token;
+  const sequence = rule.sequences.find((candidate) => matchesSequence(tokens, i, candidate.words));
+  if (sequence)
+    return { kind: 'ReadOnlyViolation', reason: `${sequence.words.join(' ')} ${sequence.effect}.` };
+  if (rule.changesData) {
+    return {
+      kind: 'ReadOnlyViolation',
+      reason: `the statement contains ${token.value} at ${at(token.position)}, which ${DATA_CHANGE_ANYWHERE.effect}. If ${token.text} is a column or table name, quote it.`,
+    };
+  }
+  if (rule.anywhere) {
+    return {
+      kind: 'ReadOnlyViolation',
+      reason: `${token.value} at ${at(token.position)} ${rule.anywhere.effect}.`,
+    };
+  }
+  return undefined;
 }
 
 /** Checks the dotted name starting at `start` (`main.writefile`, `"load_extension"`) when it is called. */

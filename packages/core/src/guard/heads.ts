@@ -10,11 +10,12 @@ import type { ReadOnlyStatementKind } from './read-only-query.js';
 import { at, isPunct, isWord, type Refusal, violation } from './refusal.js';
 import { COMMON_REFUSED_HEADS, type KeywordGroup } from './statement-rules.js';
 
-const QUERY_HEADS: Readonly<Record<string, ReadOnlyStatementKind>> = {
-  SELECT: 'select',
-  WITH: 'with',
-  VALUES: 'values',
-};
+// A Map, not an object: SQL words must never reach Object.prototype, and a Map needs no hasOwn check.
+const QUERY_HEADS: ReadonlyMap<string, ReadOnlyStatementKind> = new Map([
+  ['SELECT', 'select'],
+  ['WITH', 'with'],
+  ['VALUES', 'values'],
+]);
 
 function refusedHeadGroup(word: string, rules: DialectRules): KeywordGroup | undefined {
   return (
@@ -79,7 +80,7 @@ export function classify(
     );
   }
   const word = head.value;
-  const query = own(QUERY_HEADS, word) ?? (word === 'TABLE' ? own(rules.extraHeads, word) : undefined);
+  const query = QUERY_HEADS.get(word) ?? (word === 'TABLE' ? own(rules.extraHeads, word) : undefined);
   if (query) return ok(query);
   const refused = refusedHeadGroup(word, rules);
   if (refused) return violation(`${word} ${refused.effect}.`);
@@ -130,11 +131,11 @@ function classifyExplain(
 }
 
 function isQueryHead(token: Token | undefined): boolean {
-  return isWord(token) && (own(QUERY_HEADS, token.value) !== undefined || token.value === 'TABLE');
+  return isWord(token) && (QUERY_HEADS.has(token.value) || token.value === 'TABLE');
 }
 
 /** Index after the `)` matching the `(` at `open`, or the end when it never closes (the engine then reports it). */
-function afterClosingParen(tokens: readonly Token[], open: number): number {
+export function afterClosingParen(tokens: readonly Token[], open: number): number {
   let depth = 0;
   for (let i = open; i < tokens.length; i++) {
     if (isPunct(tokens[i], '(')) depth++;

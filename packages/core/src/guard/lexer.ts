@@ -14,6 +14,11 @@ import { err, ok, type Result } from 'neverthrow';
 export interface LexOptions {
   /** `#` starts a comment to end of line (MySQL). */
   readonly hashComments: boolean;
+  /**
+   * A bare CR ends a line comment (PostgreSQL). MySQL, MariaDB and SQLite end it only at LF, so there
+   * `-- x\r'\n; DROP …` hides the `'` in the comment, where a CR-ending reading would open a string.
+   */
+  readonly crEndsLineComment: boolean;
   /** `--` starts a comment only when followed by whitespace, a control character or the end (MySQL). */
   readonly dashCommentNeedsSpace: boolean;
   /** Block comments nest, so a comment opened inside a comment needs its own close (PostgreSQL, SQL Server). */
@@ -40,6 +45,14 @@ export interface LexOptions {
   readonly identifierPart: string;
   /** Characters that, directly followed by a name or digits, form a bind parameter (`:name`, `@name`, `$1`, `?1`). */
   readonly parameterPrefixes: string;
+  /**
+   * SQLite builds with Tcl variables read `$a(…)` up to the next space or `)` as one parameter name,
+   * quotes included, and builds without them do not; a named parameter directly followed by `(` is
+   * refused so both readings cannot differ.
+   */
+  readonly tclParameterSuffix: boolean;
+  /** `U&"d\0061ta"` identifiers with Unicode escapes (PostgreSQL): the name is compared decoded. */
+  readonly unicodeEscapeIdentifiers: boolean;
 }
 
 /** The kinds of token the lexer produces. Whitespace is dropped; comments are kept so callers can see them. */
@@ -80,6 +93,7 @@ export type LexFailure =
       readonly position: number;
     }
   | { readonly kind: 'executableComment'; readonly position: number }
+  | { readonly kind: 'parameterSuffix'; readonly position: number }
   | { readonly kind: 'invisibleCharacter'; readonly position: number; readonly codePoint: number };
 
 const SPACE = 0x20;
@@ -101,6 +115,8 @@ const BACKSLASH = 0x5c;
 const LBRACKET = 0x5b;
 const RBRACKET = 0x5d;
 const BACKTICK = 0x60;
+const AMPERSAND = 0x26;
+const LPAREN = 0x28;
 
 const PUNCTUATION = '(),;.';
 
@@ -109,12 +125,19 @@ const PUNCTUATION = '(),;.';
  * folding would turn identifiers such as `ſelect` (long s) into keywords the engine never sees.
  */
 export function asciiUpperCase(text: string): string {
-  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+  // Fast path: pure-ASCII text (nearly every SQL word) is safe to hand to toUpperCase.
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x80) return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+  }
+  return text.toUpperCase();
 }
 
 /** Lower-cases ASCII letters only; see asciiUpperCase. */
 export function asciiLowerCase(text: string): string {
-  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x80) return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  }
+  return text.toLowerCase();
 }
 
 /** ASCII whitespace, as every supported engine's tokenizer defines it. */
@@ -155,19 +178,39 @@ function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
+const IDENT_START = 1;
+const IDENT_PART = 2;
+const PARAMETER_PREFIX = 4;
+const PUNCT = 8;
+
+/** Per-option table of ASCII character classes, built once per LexOptions object, so the loop does no string searches. */
+const CLASS_TABLES = new WeakMap<LexOptions, Uint8Array>();
+
+function classTable(options: LexOptions): Uint8Array {
+  let table = CLASS_TABLES.get(options);
+  if (table) return table;
+  table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const char = String.fromCharCode(c);
+    table[c] =
+      (isLetter(c) || options.identifierStart.includes(char) ? IDENT_START : 0) |
+      (isLetter(c) || isDigit(c) || options.identifierPart.includes(char) ? IDENT_PART : 0) |
+      (options.parameterPrefixes.includes(char) ? PARAMETER_PREFIX : 0) |
+      (PUNCTUATION.includes(char) ? PUNCT : 0);
+  }
+  CLASS_TABLES.set(options, table);
+  return table;
+}
+
 /** Reads a whole SQL text into tokens. @returns err(LexFailure) when a string, identifier or comment is never closed, or the text holds an executable comment or an invisible character. */
 export function lex(sql: string, options: LexOptions): Result<readonly Token[], LexFailure> {
   const tokens: Token[] = [];
   const n = sql.length;
+  const classes = classTable(options);
   const identStart = (c: number): boolean =>
-    isLetter(c) ||
-    (c >= 0x80 && !isInvisible(c)) ||
-    (c < 0x80 && options.identifierStart.includes(String.fromCharCode(c)));
+    c < 0x80 ? ((classes[c] as number) & IDENT_START) !== 0 : !isInvisible(c);
   const identPart = (c: number): boolean =>
-    isLetter(c) ||
-    isDigit(c) ||
-    (c >= 0x80 && !isInvisible(c)) ||
-    (c < 0x80 && options.identifierPart.includes(String.fromCharCode(c)));
+    c < 0x80 ? ((classes[c] as number) & IDENT_PART) !== 0 : !isInvisible(c);
   const push = (kind: TokenKind, start: number, end: number, value?: string): void => {
     const text = sql.slice(start, end);
     tokens.push({ kind, text, position: start, value: value ?? text });
@@ -188,14 +231,14 @@ export function lex(sql: string, options: LexOptions): Result<readonly Token[], 
       const after = i + 2 < n ? sql.charCodeAt(i + 2) : -1;
       // MySQL reads `1--1` as 1 - -1; treating it as a comment would hide what follows from the guard.
       if (!options.dashCommentNeedsSpace || after === -1 || after <= SPACE) {
-        const end = lineEnd(sql, i + 2);
+        const end = lineEnd(sql, i + 2, options.crEndsLineComment);
         push('comment', i, end);
         i = end;
         continue;
       }
     }
     if (c === HASH && options.hashComments) {
-      const end = lineEnd(sql, i + 1);
+      const end = lineEnd(sql, i + 1, options.crEndsLineComment);
       push('comment', i, end);
       i = end;
       continue;
@@ -275,6 +318,18 @@ export function lex(sql: string, options: LexOptions): Result<readonly Token[], 
       while (end < n && identPart(sql.charCodeAt(end))) end++;
       const word = sql.slice(i, end);
       const upper = asciiUpperCase(word);
+      if (
+        options.unicodeEscapeIdentifiers &&
+        upper === 'U' &&
+        sql.charCodeAt(end) === AMPERSAND &&
+        sql.charCodeAt(end + 1) === DQUOTE
+      ) {
+        const stop = quotedEnd(sql, end + 1, DQUOTE, false);
+        if (stop < 0) return err({ kind: 'unterminated', construct: 'quoted identifier', position: i });
+        push('quoted', i, stop, decodeUnicodeEscapes(unquote(sql, end + 1, stop, '"')));
+        i = stop;
+        continue;
+      }
       if (end < n && sql.charCodeAt(end) === QUOTE) {
         // String prefixes change how the string that follows is delimited, so they are part of it.
         if (options.escapeStringPrefix && upper === 'E') {
@@ -297,29 +352,32 @@ export function lex(sql: string, options: LexOptions): Result<readonly Token[], 
       continue;
     }
 
-    if (options.parameterPrefixes.includes(sql[i] as string)) {
+    if (c < 0x80 && ((classes[c] as number) & PARAMETER_PREFIX) !== 0) {
       let end = i + 1;
       while (end < n && identPart(sql.charCodeAt(end))) end++;
       if (end > i + 1 || c === 0x3f /* a bare ? is a positional parameter */) {
+        if (options.tclParameterSuffix && c !== 0x3f && sql.charCodeAt(end) === LPAREN) {
+          return err({ kind: 'parameterSuffix', position: i });
+        }
         push('parameter', i, end);
         i = end;
         continue;
       }
     }
 
-    push(PUNCTUATION.includes(sql[i] as string) ? 'punctuation' : 'operator', i, i + 1);
+    push(c < 0x80 && ((classes[c] as number) & PUNCT) !== 0 ? 'punctuation' : 'operator', i, i + 1);
     i++;
   }
   return ok(tokens);
 }
 
-/** Line comments end at LF or CR: PostgreSQL and SQL Server accept a bare CR, and ending early only shows the guard more text. */
-function lineEnd(sql: string, from: number): number {
-  for (let i = from; i < sql.length; i++) {
-    const c = sql.charCodeAt(i);
-    if (c === LF || c === CR) return i;
-  }
-  return sql.length;
+/** End of a line comment: at LF, and also at a bare CR where the dialect says so. */
+function lineEnd(sql: string, from: number, crEnds: boolean): number {
+  const lf = sql.indexOf('\n', from);
+  const end = lf < 0 ? sql.length : lf;
+  if (!crEnds) return end;
+  const cr = sql.indexOf('\r', from);
+  return cr >= 0 && cr < end ? cr : end;
 }
 
 function isExecutableComment(sql: string, from: number): boolean {
@@ -376,6 +434,19 @@ function quotedEnd(sql: string, start: number, quote: number, backslashEscapes: 
 function plainBracketEnd(sql: string, start: number): number {
   const close = sql.indexOf(']', start + 1);
   return close < 0 ? -1 : close + 1;
+}
+
+/**
+ * The name a PostgreSQL `U&"…"` identifier stands for: `\XXXX`, `\+XXXXXX` and `\\` decoded. A
+ * malformed escape is left as written (the server refuses the statement). A `UESCAPE` clause that
+ * changes the escape character is refused by the guard, not decoded here.
+ */
+export function decodeUnicodeEscapes(name: string): string {
+  return name.replace(/\\(\\|[0-9A-Fa-f]{4}|\+[0-9A-Fa-f]{6})/g, (written, code: string) => {
+    if (code === '\\') return '\\';
+    const point = Number.parseInt(code.startsWith('+') ? code.slice(1) : code, 16);
+    return point <= 0x10ffff ? String.fromCodePoint(point) : written;
+  });
 }
 
 function unquote(sql: string, start: number, end: number, quote: string): string {

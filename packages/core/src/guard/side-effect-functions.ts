@@ -38,6 +38,8 @@ const SQLITE: readonly FunctionDenyGroup[] = [
 const POSTGRES: readonly FunctionDenyGroup[] = [
   // Sleeping holds a pooled connection and its snapshot for as long as the caller likes.
   { effect: 'pauses the session', prefixes: ['pg_sleep'] },
+  // pg_background runs SQL text in a background worker: its own transaction, outside this one.
+  { effect: 'runs SQL in a background worker the guard cannot inspect', prefixes: ['pg_background_'] },
   // dblink opens connections to any server, with its own credentials and no read-only session.
   { effect: 'connects to another database server', prefixes: ['dblink'] },
   // Large objects live outside tables; lo_import/lo_export touch server files.
@@ -86,6 +88,7 @@ const POSTGRES: readonly FunctionDenyGroup[] = [
       'pg_logical_slot_get_changes',
       'pg_logical_slot_get_binary_changes',
       'pg_replication_slot_advance',
+      'pg_stat_statements_reset',
     ],
     prefixes: [
       'pg_stat_reset',
@@ -124,8 +127,11 @@ const MYSQL: readonly FunctionDenyGroup[] = [
       'source_pos_wait',
       'wait_for_executed_gtid_set',
       'wait_until_sql_thread_after_gtids',
+      'master_gtid_wait',
     ],
   },
+  // MariaDB sequences: never rolled back.
+  { effect: 'advances or sets a sequence', names: ['nextval', 'setval'] },
   // lib_mysqludf_sys, a common attack payload: runs shell commands.
   { effect: 'runs operating-system commands', names: ['sys_exec', 'sys_eval'] },
 ];
