@@ -367,3 +367,36 @@ export interface AuditPrivilegesRow {
   // text[], not name[]: pg parses no name[] arrays and would hand back the literal '{a,b}'.
   readonly memberships: string[] | null;
 }
+
+/** The row of `catalogFingerprintQuery`. */
+export interface FingerprintRow {
+  readonly fingerprint: string;
+}
+
+// Every catalog row a change to the listed schema writes, as (row count, sum of the writing
+// transaction ids): CREATE/DROP change the count, and an UPDATE of a row (RENAME or ALTER of a table
+// or view, COMMENT ON, a column added) gives it a new xmin, so the sum moves. A sum, not a max: xids
+// wrap around after 2^32 transactions and a max would then stop moving. Temporary tables and their
+// schemas are left out (sessions create them all day; they are never listed). VACUUM and ANALYZE
+// update pg_class in place without a new xmin, so statistics alone never trigger a rebuild.
+const rowsOf = (table: string, where = '') =>
+  `(SELECT pg_catalog.count(*)::text || '.' || COALESCE(pg_catalog.sum(xmin::text::int8), 0)::text FROM pg_catalog.${table} ${where})`;
+
+/**
+ * The catalog fingerprint behind `DatabasePort.catalogFingerprint()`, one statement: row counts and
+ * xmin sums of pg_class, pg_namespace and pg_description (catalog scans only; no user table is
+ * opened), plus the statistics counter of updated pg_attribute rows, which moves when a column is
+ * renamed or retyped without touching pg_class. Scanning pg_attribute itself would cost more than
+ * the listing it guards (~40 ms for 5,000 tables × 15 columns), the counter costs nothing. Caveats:
+ * that counter shows a change once the altering session has flushed its statistics (within about a
+ * second), is zero when `track_counts` is off, and a statistics reset makes one harmless rebuild.
+ * Not changed by data, VACUUM, ANALYZE or temporary tables.
+ */
+export function catalogFingerprintQuery(): CatalogQuery<FingerprintRow> {
+  return build<FingerprintRow>(sql`
+SELECT pg_catalog.concat_ws('/',
+  ${sql.raw(rowsOf('pg_class', "WHERE relpersistence <> 't'"))},
+  ${sql.raw(rowsOf('pg_namespace', "WHERE nspname !~ '^pg_(toast_)?temp_'"))},
+  ${sql.raw(rowsOf('pg_description'))},
+  pg_catalog.pg_stat_get_tuples_updated('pg_catalog.pg_attribute'::pg_catalog.regclass)::text) AS fingerprint`);
+}
