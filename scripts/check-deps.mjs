@@ -33,6 +33,17 @@ export const RULES = {
       '@modelcontextprotocol/node',
     ],
   },
+  // Driven adapters of MetricsPort and LoggerPort, plus tracing: no database driver, no transport.
+  telemetry: {
+    allow: [
+      '@legacybridge/core',
+      'neverthrow',
+      '@opentelemetry/api',
+      '@opentelemetry/sdk-node',
+      '@opentelemetry/exporter-prometheus',
+      'pino',
+    ],
+  },
   server: { allow: ['*'] },
 };
 

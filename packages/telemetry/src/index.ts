@@ -1,0 +1,9 @@
+export { createPinoLogger, type LogLevel, type PinoLoggerOptions } from './logger.js';
+export {
+  createPrometheusMetrics,
+  DURATION_BUCKETS_SECONDS,
+  type PrometheusMetrics,
+  type PrometheusMetricsOptions,
+} from './metrics.js';
+export { startTracing, type TracingHandle, type TracingOptions } from './sdk.js';
+export { activeTraceId, statementHash, TRACER_NAME, traceDatabase, withSpan } from './tracing.js';
