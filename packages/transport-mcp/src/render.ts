@@ -4,6 +4,7 @@ import type {
   ListTablesOutput,
   QueryPlan,
   QueryResult,
+  ResultColumn,
   SearchSchemaOutput,
   TableDetail,
   TableInfo,
@@ -141,19 +142,25 @@ export function renderSearchResults(output: SearchSchemaOutput): string {
  * back, how long it took, and — prominently — whether reading stopped at a cap.
  */
 export function renderQueryResult(result: QueryResult): string {
-  const lines = [joinFields(result.columns.map((c) => escapeField(c.name)))];
-  for (const row of result.rows) lines.push(joinFields(row.map(renderCell)));
-  const rows = `${result.rowCount} ${result.rowCount === 1 ? 'row' : 'rows'}`;
-  const duration = `${Math.round(result.durationMs)} ms`;
-  if (result.truncated) {
-    const cap = result.truncatedBy === 'bytes' ? 'the size limit' : 'the row limit';
-    lines.push(
-      `(${rows}, ${duration}; TRUNCATED at ${cap}: more rows exist. Aggregate, filter or page with ORDER BY … LIMIT/OFFSET instead of reading everything.)`,
-    );
-  } else {
-    lines.push(`(${rows}, ${duration})`);
+  // Built by appending to one string (V8 ropes) rather than arrays of fields and lines joined at the
+  // end: a point query's answer is a handful of short strings, and this runs on every call.
+  const { columns, rows } = result;
+  let text = '';
+  for (let i = 0; i < columns.length; i++) {
+    if (i > 0) text += FIELD_SEPARATOR;
+    text += escapeField((columns[i] as ResultColumn).name);
   }
-  return lines.join('\n');
+  for (const row of rows) {
+    text += '\n';
+    for (let i = 0; i < row.length; i++) {
+      if (i > 0) text += FIELD_SEPARATOR;
+      text += renderCell(row[i]);
+    }
+  }
+  const count = `${result.rowCount} ${result.rowCount === 1 ? 'row' : 'rows'}, ${Math.round(result.durationMs)} ms`;
+  if (!result.truncated) return `${text}\n(${count})`;
+  const cap = result.truncatedBy === 'bytes' ? 'the size limit' : 'the row limit';
+  return `${text}\n(${count}; TRUNCATED at ${cap}: more rows exist. Aggregate, filter or page with ORDER BY … LIMIT/OFFSET instead of reading everything.)`;
 }
 
 /** `explain_query`: the engine's plan text under one line naming the dialect and estimated cost. */
@@ -174,8 +181,12 @@ function joinFields(fields: readonly string[]): string {
   return fields.join(FIELD_SEPARATOR);
 }
 
+// The characters escapeField rewrites; most fields have none, and one test is cheaper than four replaces.
+const NEEDS_ESCAPE = /[\\|\r\n\t]/;
+
 // Backslash first, so an escape we add is never escaped twice.
 function escapeField(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')

@@ -16,7 +16,7 @@ import {
   describeTableOutput,
   explainQueryOutput,
   listTablesOutput,
-  resultColumnOutput,
+  publishedOutputSchema,
   runQueryOutput,
   searchSchemaOutput,
 } from './output-schemas.js';
@@ -28,6 +28,7 @@ import {
   renderTableList,
 } from './render.js';
 import { respond, type ToolResponder, withoutUndefined } from './respond.js';
+import { queryPlanContent, queryResultContent } from './structured.js';
 import { describeExplainQuery, describeRunQuery, TOOL_DESCRIPTIONS } from './tool-descriptions.js';
 
 /** The five tools of the MCP contract (DESIGN.md §7), in the order they are listed. */
@@ -51,6 +52,17 @@ const READ_ONLY: ToolAnnotations = {
   openWorldHint: false,
 };
 
+// The output schemas as registered: zod's JSON Schema as before, checked per call by a compiled
+// validator instead of a zod parse (see publishedOutputSchema). Module-level, so every server
+// instance of the process shares one compiled validator per tool.
+const OUTPUT = {
+  list_tables: publishedOutputSchema(listTablesOutput),
+  describe_table: publishedOutputSchema(describeTableOutput),
+  search_schema: publishedOutputSchema(searchSchemaOutput),
+  run_query: publishedOutputSchema(runQueryOutput),
+  explain_query: publishedOutputSchema(explainQueryOutput),
+} as const;
+
 /** Registers the five tools on `server`; each calls its core use case only when it is called. */
 export function registerTools(server: McpServer, deps: UseCaseDeps, responder: ToolResponder): void {
   server.registerTool(
@@ -59,7 +71,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
       title: 'List tables',
       description: TOOL_DESCRIPTIONS.list_tables,
       inputSchema: listTablesInput,
-      outputSchema: listTablesOutput,
+      outputSchema: OUTPUT.list_tables,
       annotations: { ...READ_ONLY, title: 'List tables' },
     },
     (args) =>
@@ -78,7 +90,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
       title: 'Describe a table',
       description: TOOL_DESCRIPTIONS.describe_table,
       inputSchema: describeTableInput,
-      outputSchema: describeTableOutput,
+      outputSchema: OUTPUT.describe_table,
       annotations: { ...READ_ONLY, title: 'Describe a table' },
     },
     (args) =>
@@ -97,7 +109,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
       title: 'Search the schema',
       description: TOOL_DESCRIPTIONS.search_schema,
       inputSchema: searchSchemaInput,
-      outputSchema: searchSchemaOutput,
+      outputSchema: OUTPUT.search_schema,
       annotations: { ...READ_ONLY, title: 'Search the schema' },
     },
     (args) =>
@@ -116,7 +128,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
       title: 'Run a read-only query',
       description: describeRunQuery(deps),
       inputSchema: runQueryInput,
-      outputSchema: runQueryOutput,
+      outputSchema: OUTPUT.run_query,
       annotations: { ...READ_ONLY, title: 'Run a read-only query' },
     },
     (args, ctx) =>
@@ -127,15 +139,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
         // adapter turns that into a database-side cancel, so nothing keeps running for nobody.
         () => runReadOnlyQuery(deps, args, { signal: ctx.mcpReq.signal, caller: responder.caller }),
         renderQueryResult,
-        // Rows are JSON-safe arrays from the adapter and can be large: passed on as they are.
-        (result) => ({
-          columns: result.columns.map((c) => withoutUndefined(resultColumnOutput.parse(c))),
-          rows: result.rows,
-          rowCount: result.rowCount,
-          truncated: result.truncated,
-          ...(result.truncatedBy ? { truncatedBy: result.truncatedBy } : {}),
-          durationMs: result.durationMs,
-        }),
+        queryResultContent,
       ),
   );
 
@@ -145,7 +149,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
       title: 'Explain a query',
       description: describeExplainQuery(deps),
       inputSchema: explainQueryInput,
-      outputSchema: explainQueryOutput,
+      outputSchema: OUTPUT.explain_query,
       annotations: { ...READ_ONLY, title: 'Explain a query' },
     },
     (args, ctx) =>
@@ -154,9 +158,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
         'explain_query',
         () => explainQuery(deps, args, { signal: ctx.mcpReq.signal, caller: responder.caller }),
         renderQueryPlan,
-        // The engine's raw plan can be large; the text carries the same information.
-        (plan) =>
-          withoutUndefined({ dialect: plan.dialect, text: plan.text, estimatedCost: plan.estimatedCost }),
+        queryPlanContent,
       ),
   );
 }

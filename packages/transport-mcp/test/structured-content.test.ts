@@ -1,0 +1,187 @@
+import type { QueryPlan, QueryResult } from '@legacybridge/core';
+import { Client } from '@modelcontextprotocol/client';
+import { InMemoryTransport, McpServer } from '@modelcontextprotocol/server';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  describeTableOutput,
+  explainQueryOutput,
+  listTablesOutput,
+  publishedOutputSchema,
+  runQueryOutput,
+  searchSchemaOutput,
+} from '../src/output-schemas.js';
+import { withoutUndefined } from '../src/respond.js';
+import { queryPlanContent, queryResultContent } from '../src/structured.js';
+
+// The query tools build structured content by hand and the SDK checks it with a compiled validator
+// instead of zod (both for speed). These tests hold both to the zod schemas, the published contract,
+// so neither can drift from it unnoticed.
+
+const results: QueryResult[] = [
+  {
+    columns: [
+      { name: 'id', nativeType: 'int4', logicalType: 'integer' },
+      { name: 'note', logicalType: 'text', nativeType: undefined },
+    ],
+    rows: [[1, 'a|b\nc']],
+    rowCount: 1,
+    truncated: false,
+    durationMs: 0.42,
+  },
+  {
+    columns: [{ name: 'big', nativeType: 'numeric', logicalType: 'decimal' }],
+    rows: [['12345678901234567890.5'], [null], [{ $binary: 'AAE=', length: 2 }], [{ nested: [1, 'x'] }]],
+    rowCount: 4,
+    truncated: true,
+    truncatedBy: 'rows',
+    durationMs: 3,
+  },
+  { columns: [], rows: [], rowCount: 0, truncated: true, truncatedBy: 'bytes', durationMs: 0 },
+  { columns: [], rows: [], rowCount: 0, truncated: false, truncatedBy: undefined, durationMs: 0 },
+];
+
+const plans: QueryPlan[] = [
+  { dialect: 'postgres', text: 'Seq Scan on t', estimatedCost: 12.5, raw: [{ Plan: {} }] },
+  { dialect: 'sqlite', text: 'SCAN t', estimatedCost: undefined },
+];
+
+describe('structured content of the query tools', () => {
+  it.each(results.map((r, i) => [i, r] as const))(
+    'run_query answer %i is exactly what parsing through the zod schema gives, key order included',
+    (_i, result) => {
+      const built = queryResultContent(result);
+      const parsed = withoutUndefined(runQueryOutput.parse(result));
+      expect(JSON.stringify(built)).toBe(JSON.stringify(parsed));
+      expect(Object.values(built)).not.toContain(undefined);
+      // Rows can be large: passed on by reference, never copied.
+      expect(built.rows).toBe(result.rows);
+    },
+  );
+
+  it('run_query drops a column field an adapter adds beyond the contract', () => {
+    const column = { name: 'id', logicalType: 'integer' as const, nativeType: 'int4', tableOid: 1234 };
+    const extended: QueryResult = { ...(results[0] as QueryResult), columns: [column] };
+    expect(queryResultContent(extended).columns).toEqual([
+      { name: 'id', nativeType: 'int4', logicalType: 'integer' },
+    ]);
+  });
+
+  it.each(plans.map((p, i) => [i, p] as const))(
+    'explain_query answer %i is exactly the zod view without the raw plan',
+    (_i, plan) => {
+      const built = queryPlanContent(plan);
+      expect(JSON.stringify(built)).toBe(JSON.stringify(withoutUndefined(explainQueryOutput.parse(plan))));
+      expect(built).not.toHaveProperty('raw');
+    },
+  );
+});
+
+const SCHEMAS = {
+  list_tables: listTablesOutput,
+  describe_table: describeTableOutput,
+  search_schema: searchSchemaOutput,
+  run_query: runQueryOutput,
+  explain_query: explainQueryOutput,
+} as const;
+
+// Representative good answers per tool, and ways to break each.
+const GOOD: Record<keyof typeof SCHEMAS, object[]> = {
+  list_tables: [
+    { tables: [{ schema: 'public', name: 'T', kind: 'table', rowEstimate: 3, comment: 'c' }], total: 1 },
+    { tables: [{ name: 'T', kind: 'view' }], total: 9, nextCursor: 'abc' },
+  ],
+  describe_table: [
+    {
+      table: { name: 'T', kind: 'table' },
+      columns: [{ name: 'ID', ordinal: 1, nativeType: 'int', logicalType: 'integer', nullable: false }],
+      primaryKey: ['ID'],
+      foreignKeys: [
+        {
+          name: 'FK',
+          table: { name: 'T' },
+          columns: ['P'],
+          referencedTable: { schema: 's', name: 'U' },
+          referencedColumns: ['ID'],
+        },
+      ],
+      referencedBy: [],
+      indexes: [{ name: 'PK', columns: ['ID'], unique: true, primary: true }],
+    },
+  ],
+  search_schema: [
+    { matches: [{ type: 'column', table: 'T', column: 'C', score: 50, reason: 'r' }] },
+    { matches: [] },
+  ],
+  run_query: results.map((r) => queryResultContent(r)),
+  explain_query: plans.map((p) => queryPlanContent(p)),
+};
+
+const BREAK: ((answer: Record<string, unknown>) => Record<string, unknown>)[] = [
+  // a required field missing
+  (a) => Object.fromEntries(Object.entries(a).slice(1)),
+  // a field of the wrong type (no first field is a boolean)
+  (a) => ({ ...a, [Object.keys(a)[0] as string]: true }),
+];
+
+describe('publishedOutputSchema', () => {
+  it.each(Object.entries(SCHEMAS))('%s lists exactly the JSON Schema zod renders', (_name, schema) => {
+    const published = publishedOutputSchema(schema as z.ZodType);
+    for (const target of ['draft-2020-12', 'draft-07'] as const) {
+      expect(published['~standard'].jsonSchema.output({ target })).toEqual(
+        z.toJSONSchema(schema, { target, io: 'output' }),
+      );
+    }
+    // Each caller gets its own copy: the SDK may decorate what it is given.
+    const first = published['~standard'].jsonSchema.output({ target: 'draft-2020-12' });
+    first.mutated = true;
+    expect(published['~standard'].jsonSchema.output({ target: 'draft-2020-12' })).not.toHaveProperty(
+      'mutated',
+    );
+  });
+
+  it.each(Object.entries(SCHEMAS))('%s accepts and refuses what zod does', async (name, schema) => {
+    const published = publishedOutputSchema(schema as z.ZodType);
+    const check = async (value: unknown) =>
+      (await published['~standard'].validate(value)).issues === undefined;
+    for (const answer of GOOD[name as keyof typeof SCHEMAS]) {
+      expect(schema.safeParse(answer).success, JSON.stringify(answer)).toBe(true);
+      expect(await check(answer), JSON.stringify(answer)).toBe(true);
+      for (const breakIt of BREAK) {
+        const broken = breakIt(answer as Record<string, unknown>);
+        expect(schema.safeParse(broken).success, JSON.stringify(broken)).toBe(false);
+        expect(await check(broken), JSON.stringify(broken)).toBe(false);
+      }
+      // The published schema says additionalProperties: false; zod would strip, the check refuses.
+      expect(await check({ ...answer, extra: 1 })).toBe(false);
+    }
+  });
+
+  it('makes the SDK refuse an answer that breaks the contract', async () => {
+    const server = new McpServer({ name: 't', version: '1' });
+    server.registerTool(
+      'bad',
+      {
+        description: 'answers a column without its logical type',
+        inputSchema: z.object({}),
+        outputSchema: publishedOutputSchema(runQueryOutput),
+      },
+      async () => ({
+        content: [{ type: 'text', text: 'x' }],
+        structuredContent: { ...queryResultContent(results[2] as QueryResult), columns: [{ name: 'a' }] },
+      }),
+    );
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 't', version: '1' });
+    await client.connect(clientSide);
+    try {
+      const result = await client.callTool({ name: 'bad', arguments: {} });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toMatch(/Output validation error.*logicalType/);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+});
