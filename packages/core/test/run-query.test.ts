@@ -31,6 +31,29 @@ describe('runReadOnlyQuery', () => {
     expect(result).toMatchObject({ rowCount: 2, truncated: true, truncatedBy: 'rows' });
   });
 
+  it('leaves the SQL fingerprint uncomputed until a logger reads the line', async () => {
+    const contexts: Record<string, unknown>[] = [];
+    const { deps } = setup();
+    const keeping = {
+      ...deps.logger,
+      info: (_m: string, c?: Record<string, unknown>) => contexts.push(c ?? {}),
+    };
+    const sql = 'SELECT * FROM CUSTMST';
+    (await runReadOnlyQuery({ ...deps, logger: keeping }, { sql }))._unsafeUnwrap();
+    await runReadOnlyQuery({ ...deps, logger: keeping }, { sql: 'DELETE FROM CUSTMST' });
+    expect(contexts).toHaveLength(2);
+    for (const context of contexts) {
+      // A getter, so a line dropped by the level filter never pays for the SHA-256.
+      expect(typeof Object.getOwnPropertyDescriptor(context, 'sqlHash')?.get).toBe('function');
+    }
+    // Serialised (as a logger writes it), the fingerprint is there.
+    expect(JSON.parse(JSON.stringify(contexts[0]))).toMatchObject({ sqlHash: sqlFingerprint(sql) });
+    expect({ ...contexts[1] }).toMatchObject({
+      sqlHash: sqlFingerprint('DELETE FROM CUSTMST'),
+      errorKind: 'ReadOnlyViolation',
+    });
+  });
+
   it('records a query counter, a duration and one log line without the SQL text', async () => {
     const secretSql = "SELECT * FROM CUSTMST WHERE CUSTNM = 'Jane Secret-Client'";
     const { deps } = setup({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { errAsync, type ResultAsync } from 'neverthrow';
+import { errAsync, type Result, ResultAsync } from 'neverthrow';
 import type { DatabaseFailure } from '../errors.js';
 import { checkReadOnlySql } from '../guard/index.js';
 import type { QueryLimits, QueryResult } from '../model.js';
@@ -58,7 +58,12 @@ export function sqlFingerprint(sql: string): string {
   return createHash('sha256').update(sql).digest('hex').slice(0, 16);
 }
 
-/** Records metrics and one log line for a query-like operation, passing its result through. */
+/**
+ * Records metrics and one log line for a query-like operation, passing its result through.
+ * Runs on every query, so it adds one promise step (not a map plus a mapErr), and the log line's
+ * SQL fingerprint — a SHA-256 — is computed only if a logger actually reads it: at the default
+ * level the `info` line is dropped and nobody does.
+ */
 export function recordOutcome<T>(
   deps: UseCaseDeps,
   operation: string,
@@ -67,28 +72,46 @@ export function recordOutcome<T>(
   result: ResultAsync<T, DatabaseFailure>,
 ): ResultAsync<T, DatabaseFailure> {
   const started = performance.now();
+  const { metrics, logger } = deps;
   const dialect = deps.db.dialect;
-  const done = (outcome: string, extra: Record<string, unknown>) => {
-    const seconds = (performance.now() - started) / 1000;
-    deps.metrics.increment(QUERY_METRICS.queries, { dialect, operation, outcome });
-    deps.metrics.observe(QUERY_METRICS.duration, seconds, { dialect, operation });
-    deps.logger.info('query', {
-      operation,
-      sqlHash: sqlFingerprint(sql),
-      durationMs: Math.round(seconds * 100_000) / 100,
-      caller: options.caller,
-      ...extra,
-    });
-  };
-  return result
-    .map((value) => {
-      const summary = value as { rowCount?: unknown; truncated?: unknown };
-      done('ok', { rows: summary.rowCount, truncated: summary.truncated });
-      return value;
-    })
-    .mapErr((failure) => {
-      deps.metrics.increment(QUERY_METRICS.errors, { dialect, operation, kind: failure.kind });
-      done('error', { errorKind: failure.kind, errorCode: failure.originalCode });
-      return failure;
-    });
+  // ResultAsync#then hands back the native promise it wraps, so Promise.resolve adds no step.
+  return new ResultAsync(
+    Promise.resolve(
+      result.then<Result<T, DatabaseFailure>, never>((outcome) => {
+        const seconds = (performance.now() - started) / 1000;
+        const durationMs = Math.round(seconds * 100_000) / 100;
+        if (outcome.isOk()) {
+          const summary = outcome.value as { rowCount?: unknown; truncated?: unknown };
+          metrics.increment(QUERY_METRICS.queries, { dialect, operation, outcome: 'ok' });
+          metrics.observe(QUERY_METRICS.duration, seconds, { dialect, operation });
+          logger.info('query', {
+            operation,
+            get sqlHash() {
+              return sqlFingerprint(sql);
+            },
+            durationMs,
+            caller: options.caller,
+            rows: summary.rowCount,
+            truncated: summary.truncated,
+          });
+        } else {
+          const failure = outcome.error;
+          metrics.increment(QUERY_METRICS.errors, { dialect, operation, kind: failure.kind });
+          metrics.increment(QUERY_METRICS.queries, { dialect, operation, outcome: 'error' });
+          metrics.observe(QUERY_METRICS.duration, seconds, { dialect, operation });
+          logger.info('query', {
+            operation,
+            get sqlHash() {
+              return sqlFingerprint(sql);
+            },
+            durationMs,
+            caller: options.caller,
+            errorKind: failure.kind,
+            errorCode: failure.originalCode,
+          });
+        }
+        return outcome;
+      }),
+    ),
+  );
 }
