@@ -30,6 +30,30 @@ describe('createLogger', () => {
     expect(lines.map((l) => JSON.parse(l).level)).toEqual(['warn', 'error']);
   });
 
+  it('makes a level below LOG_LEVEL one shared no-op that never reads its context', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'warn', format: 'json', write: (l) => lines.push(l), now: at });
+    let reads = 0;
+    const context = {
+      get costly() {
+        reads += 1;
+        return 'x';
+      },
+    };
+    log.debug('d', context);
+    log.info('i', context);
+    log.child({ component: 'mcp' }).info('i', context);
+    expect(reads).toBe(0);
+    expect(lines).toEqual([]);
+    // One function for every filtered level of every logger, so V8 can inline it away at call sites.
+    expect(log.debug).toBe(log.info);
+    expect(log.child({ component: 'mcp' }).debug).toBe(log.debug);
+    expect(log.warn).not.toBe(log.debug);
+    log.warn('w', context);
+    expect(reads).toBe(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', costly: 'x' });
+  });
+
   it('renders readable text with key=value context', () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'debug', format: 'text', write: (l) => lines.push(l), now: at });
