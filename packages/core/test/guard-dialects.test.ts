@@ -218,6 +218,12 @@ const CASES: Record<Exclude<Dialect, 'sqlite'>, readonly (readonly [string, stri
     ["SELECT httpuritype('http://x').getclob() FROM dual", 'ReadOnlyViolation'],
     ['SELECT s.nextval FROM dual', 'ReadOnlyViolation'],
     ['SELECT utl_code, nextval FROM t', 'ok:select'],
+    // A bare qualified name's last part is a column unless it is a whole deny-listed name.
+    ['SELECT t.dbms_flag, t.utl_code, t.sleep_ms FROM t', 'ok:select'],
+    ['SELECT SYS.DBMS_LOCK.SLEEP FROM dual', 'ReadOnlyViolation'],
+    ['SELECT t."nextval" FROM t', 'ok:select'],
+    ['SELECT s."NEXTVAL" FROM dual', 'ReadOnlyViolation'],
+    ['SELECT t.dbms_flag(1) FROM t', 'ReadOnlyViolation'],
     ['EXPLAIN PLAN FOR SELECT 1 FROM dual', 'ReadOnlyViolation'],
     ['BEGIN NULL; END;', 'ReadOnlyViolation'],
     ['SELECT * FROM t FOR UPDATE NOWAIT', 'ReadOnlyViolation'],

@@ -247,8 +247,13 @@ function checkCall(tokens: readonly Token[], start: number, rules: DialectRules)
   // Bare, only a qualified name can be a call (Oracle `utl_inaddr.get_host_name`, `seq.nextval`);
   // a lone name is a column, and `utl_code` must stay usable.
   if (!called && !(rules.callsWithoutParentheses && parts.length > 1)) return undefined;
-  for (const part of parts) {
-    const group = findSideEffectGroup(rules.functions, part.value);
+  for (const [index, part] of parts.entries()) {
+    // Bare, the last part is a package's function or a column (`t.dbms_flag`, `t.httpuritype`): only
+    // pseudo-columns (`seq.NEXTVAL`) act there, while packages (`dbms_lock.sleep`) come before it.
+    const bareLastPart = !called && index === parts.length - 1;
+    // Oracle folds unquoted names to upper case, so a quoted lower-case "nextval" is just a column.
+    if (bareLastPart && part.kind === 'quoted' && part.value !== asciiUpperCase(part.value)) continue;
+    const group = findSideEffectGroup(rules.functions, part.value, bareLastPart);
     if (group) {
       const name = part.kind === 'quoted' ? part.value : part.text;
       return {

@@ -21,6 +21,8 @@ export interface FunctionDenyGroup {
   readonly prefixes?: readonly string[];
   /** Names matched by a prefix that are known to be harmless (e.g. Oracle `dbms_lob` read functions). */
   readonly except?: readonly string[];
+  /** The names act even bare, as the last part of a dotted name (Oracle `seq.NEXTVAL`). */
+  readonly bareLastPart?: boolean;
 }
 
 const SQLITE: readonly FunctionDenyGroup[] = [
@@ -162,7 +164,7 @@ const ORACLE: readonly FunctionDenyGroup[] = [
   // URI types fetch URLs from the server: network access from inside a SELECT.
   { effect: 'makes network requests from the database server', names: ['httpuritype'] },
   // Sequences are not rolled back.
-  { effect: 'advances a sequence', names: ['nextval'] },
+  { effect: 'advances a sequence', names: ['nextval'], bareLastPart: true },
 ];
 
 /** Side-effect functions per dialect; a new dialect fails to compile until it has a list. */
@@ -174,12 +176,17 @@ export const SIDE_EFFECT_FUNCTIONS: Record<Dialect, readonly FunctionDenyGroup[]
   oracle: ORACLE,
 };
 
-/** The group a function name (one part of a qualified name) belongs to, if any. */
+/**
+ * The group a function name (one part of a qualified name) belongs to, if any. `bareLastPart`: the
+ * name ends a dotted name without parentheses, where only `bareLastPart` groups' whole names act.
+ */
 export function findSideEffectGroup(
   groups: readonly FunctionDenyGroup[],
   name: string,
+  bareLastPart = false,
 ): FunctionDenyGroup | undefined {
   const lower = asciiLowerCase(name);
+  if (bareLastPart) return groups.find((group) => group.bareLastPart && group.names?.includes(lower));
   return groups.find(
     (group) =>
       !group.except?.includes(lower) &&
