@@ -1,0 +1,190 @@
+import {
+  type DatabaseFailure,
+  describeTable,
+  describeTableInput,
+  explainQuery,
+  explainQueryInput,
+  type LoggerPort,
+  listTables,
+  listTablesInput,
+  type QueryResult,
+  runQueryInput,
+  runReadOnlyQuery,
+  searchSchema,
+  searchSchemaInput,
+  type UseCaseDeps,
+} from '@legacybridge/core';
+import {
+  describeTableOutput,
+  explainQueryOutput,
+  listTablesOutput,
+  searchSchemaOutput,
+} from '@legacybridge/transport-mcp';
+import express, { type Request, type Response, Router } from 'express';
+import type { ResultAsync } from 'neverthrow';
+import type { z } from 'zod';
+import type { HttpLifecycle } from './lifecycle.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { failureProblem, problem, retryAfterOf, sendProblem } from './problem.js';
+
+export interface RestOptions {
+  readonly deps: UseCaseDeps;
+  readonly logger: LoggerPort;
+  readonly lifecycle: HttpLifecycle;
+  readonly maxBodyBytes: number;
+  readonly apiKeyRequired: boolean;
+  readonly version: string;
+}
+
+/**
+ * REST under /v1 for callers that are not MCP clients: the same use cases and the same zod input
+ * schemas as the MCP tools, answers shaped like the tools' structured content, failures as problem
+ * documents. Described by /v1/openapi.json, generated from those schemas.
+ */
+export function createRestRouter(options: RestOptions): Router {
+  const { deps, logger, lifecycle } = options;
+  const router = Router();
+  router.use(express.json({ limit: options.maxBodyBytes }));
+
+  let openapi: unknown;
+  router.get('/openapi.json', (req: Request, res: Response) => {
+    openapi ??= buildOpenApiDocument({ version: options.version, apiKeyRequired: options.apiKeyRequired });
+    // The router may be mounted anywhere (an embedding app's /legacybridge): say where, per request.
+    const base = req.baseUrl.replace(/\/v1$/, '');
+    res.json({ ...(openapi as object), servers: [{ url: base === '' ? '/' : base }] });
+  });
+
+  router.get('/tables', (req, res) =>
+    run(
+      req,
+      res,
+      listTablesInput,
+      fromQuery(req, { schema: 'schema', pattern: 'pattern', cursor: 'cursor' }, ['limit']),
+      (input) => listTables(deps, input).map((page) => listTablesOutput.parse(page)),
+    ),
+  );
+  router.get('/tables/:table', (req, res) =>
+    run(
+      req,
+      res,
+      describeTableInput,
+      { table: req.params.table, ...fromQuery(req, { schema: 'schema' }, []) },
+      (input) => describeTable(deps, input).map((detail) => describeTableOutput.parse(detail)),
+    ),
+  );
+  router.get('/search', (req, res) =>
+    run(req, res, searchSchemaInput, fromQuery(req, { query: 'q' }, ['limit']), (input) =>
+      searchSchema(deps, input).map((found) => searchSchemaOutput.parse(found)),
+    ),
+  );
+  router.post('/query', (req, res) =>
+    run(req, res, runQueryInput, req.body, (input) =>
+      runReadOnlyQuery(deps, input, { signal: signalOf(res, lifecycle), caller: callerOf(res) }).map(
+        queryBody,
+      ),
+    ),
+  );
+  router.post('/explain', (req, res) =>
+    run(req, res, explainQueryInput, req.body, (input) =>
+      explainQuery(deps, input, { signal: signalOf(res, lifecycle), caller: callerOf(res) }).map((plan) =>
+        explainQueryOutput.parse({
+          dialect: plan.dialect,
+          text: plan.text,
+          estimatedCost: plan.estimatedCost,
+        }),
+      ),
+    ),
+  );
+
+  async function run<S extends z.ZodType, T>(
+    _req: Request,
+    res: Response,
+    schema: S,
+    raw: unknown,
+    work: (input: z.output<S>) => ResultAsync<T, DatabaseFailure>,
+  ): Promise<void> {
+    const parsed = schema.safeParse(raw ?? {});
+    if (!parsed.success) {
+      sendProblem(
+        res,
+        problem(400, 'InvalidInput', 'Bad Request', 'The request does not match the operation’s schema.', {
+          errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        }),
+      );
+      return;
+    }
+    const started = performance.now();
+    const result = await work(parsed.data);
+    const durationMs = Math.round(performance.now() - started);
+    if (result.isOk()) {
+      logger.debug('rest call', { path: res.req.path, caller: callerOf(res), durationMs });
+      res.json(result.value);
+      return;
+    }
+    const failure = result.error;
+    logger.info('rest call failed', {
+      path: res.req.path,
+      caller: callerOf(res),
+      errorKind: failure.kind,
+      durationMs,
+    });
+    if (res.headersSent || res.destroyed) return;
+    const retryAfter = retryAfterOf(failure);
+    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
+    sendProblem(res, failureProblem(failure, lifecycle.signal.aborted));
+  }
+
+  return router;
+}
+
+/** `run_query`'s structured content, as the MCP tool returns it. */
+function queryBody(result: QueryResult) {
+  return {
+    columns: result.columns.map((c) =>
+      c.nativeType === undefined
+        ? { name: c.name, logicalType: c.logicalType }
+        : { name: c.name, nativeType: c.nativeType, logicalType: c.logicalType },
+    ),
+    rows: result.rows,
+    rowCount: result.rowCount,
+    truncated: result.truncated,
+    ...(result.truncatedBy ? { truncatedBy: result.truncatedBy } : {}),
+    durationMs: result.durationMs,
+  };
+}
+
+/**
+ * Picks query-string parameters into a use-case input: `names` maps input fields to parameter names,
+ * `numbers` are converted when they are plain digits (anything else reaches the schema as text and
+ * is refused with its message). A repeated parameter stays an array, which the schema refuses.
+ */
+function fromQuery(
+  req: Request,
+  names: Record<string, string>,
+  numbers: readonly string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, param] of Object.entries(names)) {
+    const value = req.query[param];
+    if (value !== undefined) out[field] = value;
+  }
+  for (const field of numbers) {
+    const value = req.query[field];
+    if (value === undefined) continue;
+    out[field] = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
+  }
+  return out;
+}
+
+/** Aborts when the client goes away before its answer, or when shutdown gives up waiting. */
+function signalOf(res: Response, lifecycle: HttpLifecycle): AbortSignal {
+  const gone = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  return AbortSignal.any([gone.signal, lifecycle.signal]);
+}
+
+function callerOf(res: Response): string {
+  return String(res.locals.caller ?? 'http');
+}
