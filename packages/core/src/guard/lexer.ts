@@ -314,10 +314,16 @@ export function lex(sql: string, options: LexOptions): Result<readonly Token[], 
     }
 
     if (identStart(c)) {
+      // Note lower-case and non-ASCII letters while scanning, so most words need no second pass to upper-case.
+      let lower = c >= 0x61 && c <= 0x7a;
+      let ascii = c < 0x80;
       let end = i + 1;
-      while (end < n && identPart(sql.charCodeAt(end))) end++;
+      for (let d = sql.charCodeAt(end); end < n && identPart(d); d = sql.charCodeAt(++end)) {
+        if (d >= 0x61 && d <= 0x7a) lower = true;
+        else if (d >= 0x80) ascii = false;
+      }
       const word = sql.slice(i, end);
-      const upper = asciiUpperCase(word);
+      const upper = !lower ? word : ascii ? word.toUpperCase() : asciiUpperCase(word);
       if (
         options.unicodeEscapeIdentifiers &&
         upper === 'U' &&
