@@ -44,6 +44,8 @@ export const RULES = {
       'pino',
     ],
   },
+  // The CachePort on Redis: core and the Redis client only.
+  'cache-redis': { allow: ['@legacybridge/core', 'ioredis'] },
   server: { allow: ['*'] },
 };
 

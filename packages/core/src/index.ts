@@ -5,6 +5,7 @@ export * from './model.js';
 export * from './pool/index.js';
 export * from './ports.js';
 export * from './registry.js';
+export * from './cache/index.js';
 export * from './schema/index.js';
 export * from './use-cases/check-readiness.js';
 export * from './use-cases/deps.js';

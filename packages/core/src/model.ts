@@ -137,6 +137,8 @@ export interface QueryResult {
   readonly truncated: boolean;
   readonly truncatedBy?: 'rows' | 'bytes' | undefined;
   readonly durationMs: number;
+  /** True when the answer came from the query cache (QUERY_CACHE_TTL) instead of the database. */
+  readonly cached?: boolean | undefined;
 }
 
 /** Bounds applied to one query. Reading stops at the first cap reached; the SQL is never rewritten. */

@@ -160,3 +160,20 @@ export const noopLogger: LoggerPort = {
     return noopLogger;
   },
 };
+
+/**
+ * A shared key-value store for cached answers (query results): in memory per process, or Redis so
+ * replicas share it. A cache is never authoritative, so an implementation never rejects: an outage
+ * reads as a miss (`undefined`) and a failed write is dropped — it reports them through its own
+ * logger, never to the caller.
+ */
+export interface CachePort {
+  get(key: string): Promise<string | undefined>;
+  /** Stores `value` for `ttlMs`. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** The current generation of a namespace: part of every key, so `bump` invalidates them all at once. */
+  generation(namespace: string): Promise<number>;
+  /** Moves a namespace to a new generation: every key made before is unreachable from now on. */
+  bump(namespace: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,1 @@
+export { createRedisCache, type RedisCache, type RedisCacheOptions } from './redis-cache.js';

@@ -1,0 +1,116 @@
+import type { CachePort, LoggerPort } from '@legacybridge/core';
+import { Redis } from 'ioredis';
+
+export interface RedisCacheOptions {
+  /** `redis://[:password@]host:port[/db]` or `rediss://` (REDIS_URL). */
+  readonly url: string;
+  /** Prefix of every key, so several deployments can share one Redis. Default `legacybridge:`. */
+  readonly keyPrefix?: string | undefined;
+  /** Longest a cache command may take before it counts as a miss. Default 250 ms. */
+  readonly commandTimeoutMs?: number | undefined;
+  readonly logger?: LoggerPort | undefined;
+}
+
+/** A CachePort on Redis, shared by every replica. */
+export interface RedisCache extends CachePort {
+  /** Whether the connection is up now (for readiness reporting; the cache works without it). */
+  readonly connected: boolean;
+  /**
+   * Resolves true once connected, false after `timeoutMs` (default 2 s). Until then every read is a
+   * miss; the server waits for it at start so the first requests can already hit.
+   */
+  ready(timeoutMs?: number): Promise<boolean>;
+}
+
+const WARN_EVERY_MS = 30_000;
+
+/**
+ * Answers cached in Redis, so a result one replica read is a hit on the others. A cache never fails
+ * a request: while Redis is unreachable every read is a miss and every write is dropped at once (no
+ * offline queue, no retries per command, a short command timeout), with one warning per 30 s; the
+ * client reconnects in the background and the cache resumes by itself.
+ */
+export function createRedisCache(options: RedisCacheOptions): RedisCache {
+  const logger = options.logger;
+  const redis = new Redis(options.url, {
+    keyPrefix: options.keyPrefix ?? 'legacybridge:',
+    lazyConnect: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.commandTimeoutMs ?? 250,
+    connectTimeout: 2_000,
+    // Back off to one attempt every 2 s while Redis is down; never give up (it will come back).
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  let lastWarning = Number.NEGATIVE_INFINITY;
+  const outage = (operation: string, error: unknown) => {
+    const now = Date.now();
+    if (now - lastWarning < WARN_EVERY_MS) return;
+    lastWarning = now;
+    // The message only: ioredis errors can name the host, never the password, but stay terse anyway.
+    logger?.warn('redis cache unavailable: serving without cache', {
+      operation,
+      reason: error instanceof Error ? error.message : String(error),
+    });
+  };
+  // Without a listener, ioredis reports connection errors as unhandled 'error' events.
+  redis.on('error', (error) => outage('connect', error));
+  let closed = false;
+
+  const attempt = async <T>(operation: string, run: () => Promise<T>, fallback: T): Promise<T> => {
+    if (closed) return fallback;
+    try {
+      return await run();
+    } catch (error) {
+      outage(operation, error);
+      return fallback;
+    }
+  };
+
+  return {
+    get connected() {
+      return redis.status === 'ready';
+    },
+    ready(timeoutMs = 2_000) {
+      if (redis.status === 'ready') return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const done = (value: boolean) => {
+          clearTimeout(timer);
+          redis.off('ready', onReady);
+          resolve(value);
+        };
+        const onReady = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        redis.once('ready', onReady);
+      });
+    },
+    get: (key) => attempt('get', async () => (await redis.get(key)) ?? undefined, undefined),
+    set: (key, value, ttlMs) =>
+      attempt(
+        'set',
+        async () => {
+          await redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs)));
+        },
+        undefined,
+      ),
+    generation: (namespace) =>
+      attempt('generation', async () => Number((await redis.get(`gen:${namespace}`)) ?? 0), 0),
+    bump: (namespace) =>
+      attempt(
+        'bump',
+        async () => {
+          await redis.incr(`gen:${namespace}`);
+        },
+        undefined,
+      ),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await redis.quit();
+      } catch {
+        redis.disconnect();
+      }
+    },
+  };
+}

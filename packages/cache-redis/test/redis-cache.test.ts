@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { skipOrFail } from '@legacybridge/adapter-conformance';
+import { createQueryCache, type QueryResult } from '@legacybridge/core';
+import { createRecordingLogger } from '@legacybridge/core/testing';
+import { Redis } from 'ioredis';
+import { okAsync } from 'neverthrow';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRedisCache } from '../src/index.js';
+
+const REDIS_URL = process.env.LEGACYBRIDGE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PREFIX = `lbtest:${randomBytes(4).toString('hex')}:`;
+
+async function unavailable(): Promise<string | undefined> {
+  const probe = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+    return undefined;
+  } catch (error) {
+    return `Redis unreachable at ${REDIS_URL} (${(error as Error).message}); set LEGACYBRIDGE_TEST_REDIS_URL`;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+const RESULT: QueryResult = {
+  columns: [{ name: 'n', logicalType: 'integer' }],
+  rows: [[1]],
+  rowCount: 1,
+  truncated: false,
+  durationMs: 2,
+};
+
+/** A TCP proxy to Redis that can cut every connection and refuse new ones, like an outage. */
+async function outageProxy(target: URL) {
+  const sockets = new Set<Socket>();
+  let down = false;
+  const server: Server = createServer((client) => {
+    if (down) return void client.destroy();
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cut() {
+      down = true;
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+    restore() {
+      down = false;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const reason = await unavailable();
+if (reason !== undefined) {
+  skipOrFail('redis', reason);
+} else {
+  describe('createRedisCache (real Redis)', () => {
+    const opened: { close(): Promise<void> }[] = [];
+    const open = async (url = REDIS_URL) => {
+      const cache = createRedisCache({ url, keyPrefix: PREFIX });
+      opened.push(cache);
+      expect(await cache.ready()).toBe(true);
+      return cache;
+    };
+    afterAll(async () => {
+      for (const c of opened) await c.close();
+      const admin = new Redis(REDIS_URL);
+      const keys = await admin.keys(`${PREFIX}*`);
+      if (keys.length > 0) await admin.del(...keys);
+      admin.disconnect();
+    });
+
+    it('stores with a TTL, under its key prefix', async () => {
+      const cache = await open();
+      await cache.set('k', 'v', 60_000);
+      expect(await cache.get('k')).toBe('v');
+      const admin = new Redis(REDIS_URL);
+      const ttl = await admin.pttl(`${PREFIX}k`);
+      admin.disconnect();
+      expect(ttl).toBeGreaterThan(50_000);
+      await cache.set('short', 'v', 30);
+      await new Promise((r) => setTimeout(r, 80));
+      expect(await cache.get('short')).toBeUndefined();
+    });
+
+    it('shares answers between two replicas: a query cached by one is a hit in the other', async () => {
+      const replicaA = createQueryCache({ cache: await open(), ttlMs: 60_000, source: 'main' });
+      const replicaB = createQueryCache({ cache: await open(), ttlMs: 60_000, source: 'main' });
+      let calls = 0;
+      const run = () => {
+        calls++;
+        return okAsync(RESULT);
+      };
+      const key = {
+        sql: 'SELECT n FROM t',
+        dialect: 'postgres' as const,
+        limits: { maxRows: 10, maxBytes: 1e6 },
+        scope: 's',
+      };
+      await replicaA.through(key, run);
+      await new Promise((r) => setTimeout(r, 20)); // the write is not awaited by the caller
+      const fromB = await replicaB.through(key, run);
+      expect(calls).toBe(1);
+      expect(fromB._unsafeUnwrap().cached).toBe(true);
+      // A flush on one replica invalidates for all of them.
+      await replicaB.invalidate();
+      await replicaA.through(key, run);
+      expect(calls).toBe(2);
+    });
+
+    it('treats a closed port as misses at once, without errors, and warns once', async () => {
+      const logger = createRecordingLogger();
+      const cache = createRedisCache({ url: 'redis://127.0.0.1:1', keyPrefix: PREFIX, logger });
+      opened.push(cache);
+      const started = performance.now();
+      expect(await cache.ready(300)).toBe(false);
+      expect(await cache.get('k')).toBeUndefined();
+      await cache.set('k', 'v', 1000);
+      expect(await cache.generation('ns')).toBe(0);
+      await cache.bump('ns');
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(cache.connected).toBe(false);
+      const warnings = logger.lines.filter((l) => l.level === 'warn');
+      expect(warnings.length).toBe(1);
+      expect(warnings[0]?.message).toMatch(/redis cache unavailable/);
+    });
+
+    it('degrades to misses while Redis is cut, and serves hits again after it returns', async () => {
+      const proxy = await outageProxy(new URL(REDIS_URL));
+      try {
+        const cache = await open(proxy.url);
+        await cache.set('k', 'v', 60_000);
+        expect(await cache.get('k')).toBe('v');
+        proxy.cut();
+        const started = performance.now();
+        expect(await cache.get('k')).toBeUndefined();
+        expect(performance.now() - started).toBeLessThan(1000);
+        proxy.restore();
+        const deadline = Date.now() + 10_000;
+        let back: string | undefined;
+        while (back === undefined && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 200));
+          back = await cache.get('k');
+        }
+        expect(back).toBe('v');
+      } finally {
+        proxy.cut();
+        await proxy.close();
+      }
+    });
+  });
+}
