@@ -124,6 +124,21 @@ describe('SchemaCache', () => {
     expect(db.callsTo('listTables')).toHaveLength(2);
   });
 
+  it('shares one rebuild among concurrent callers that saw the fingerprint change', async () => {
+    const db = createFakeDatabase({ catalogFingerprint: true, latencyMs: 10 });
+    const { cache, metrics, advance } = setup({ checkIntervalMs: 1_000 }, db);
+    await cache.snapshot(db);
+    db.setTables([fakeTable('ONLY', [col])]);
+    advance(1_000);
+    const all = await Promise.all(Array.from({ length: 5 }, () => cache.snapshot(db)));
+    expect(new Set(all.map((r) => r._unsafeUnwrap().version)).size).toBe(1);
+    expect(all[0]?._unsafeUnwrap().tables.map((t) => t.name)).toEqual(['ONLY']);
+    // One read with each build, one check shared by the five callers.
+    expect(db.callsTo('catalogFingerprint')).toHaveLength(3);
+    expect(db.callsTo('listTables')).toHaveLength(2);
+    expect(metrics.total('schema_cache_refreshes_total')).toBe(1);
+  });
+
   it('invalidates on demand, one database or all', async () => {
     const { cache, metrics } = setup();
     const a = createFakeDatabase();

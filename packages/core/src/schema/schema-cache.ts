@@ -187,13 +187,13 @@ export function createSchemaCache(options: SchemaCacheOptions = {}): SchemaCache
         timed('tables', db.listTables(filter)),
         withColumns ? timed('columns', db.listColumns(filter)) : Promise.resolve(ok(undefined)),
       ]);
-      const failure = tables.isErr() ? tables.error : columns.isErr() ? columns.error : undefined;
-      if (failure !== undefined) {
+      if (tables.isErr() || columns.isErr()) {
         // Failures are not cached: an entry that never had a snapshot goes, the next call retries.
         if (entry.snapshot === undefined) remove(entry);
-        return err(failure);
+        return err(
+          tables.isErr() ? tables.error : (columns as typeof columns & { error: DatabaseFailure }).error,
+        );
       }
-      if (tables.isErr() || columns.isErr()) return err(failure!);
       if (fingerprint.isErr()) {
         logger.warn('catalog fingerprint failed; the schema cache relies on its TTL', {
           kind: fingerprint.error.kind,
@@ -254,6 +254,8 @@ export function createSchemaCache(options: SchemaCacheOptions = {}): SchemaCache
   };
 
   const refresh = (entry: Entry, reason: 'ttl' | 'fingerprint', withColumns: boolean) => {
+    // Callers arriving while a rebuild runs share it; it counts once.
+    if (entry.building) return entry.building;
     refreshes++;
     metrics.increment('schema_cache_refreshes_total', { reason });
     return build(entry, withColumns);
