@@ -173,6 +173,17 @@ describe('listTables', () => {
     expect(second.total).toBe(24);
   });
 
+  it('trusts an adapter that answers a schema with schema-less tables (SQLite and `main`)', async () => {
+    const fake = createFakeDatabase({
+      tables: ['B', 'A'].map((n) => fakeTable(n, [['ID', 'INTEGER', 'integer']])),
+    });
+    // SQLite's adapter answers `main` with tables that carry no schema.
+    const sqliteLike = Object.create(fake) as typeof fake;
+    sqliteLike.listTables = (filter) => fake.listTables(filter?.schema === 'main' ? undefined : filter);
+    const page = (await listTables(fakeDeps(sqliteLike), { schema: 'main' }))._unsafeUnwrap();
+    expect(page.tables.map((t) => t.name)).toEqual(['A', 'B']);
+  });
+
   it('passes adapter failures through', async () => {
     const down = dbFailure('ConnectionFailed', { message: 'down' });
     const d = fakeDeps(createFakeDatabase({ failWith: { listTables: down } }));
