@@ -28,6 +28,10 @@ export const listTablesOutput = z.object({
   tables: z.array(tableInfo),
   total: z.number().int().describe('Tables matching the filter across all pages.'),
   nextCursor: z.string().optional().describe('Pass as cursor for the next page; absent on the last page.'),
+  budgetLimited: z
+    .boolean()
+    .optional()
+    .describe('True when the page stopped short of limit to stay within about 8k tokens.'),
 });
 
 const foreignKey = z.object({
@@ -75,6 +79,12 @@ export const searchSchemaOutput = z.object({
       table: z.string(),
       column: z.string().optional(),
       score: z.number(),
+      matched: z
+        .string()
+        .optional()
+        .describe(
+          'The strongest kind of evidence: exact, prefix, part, substring, typo, comment or abbreviation.',
+        ),
       reason: z.string(),
     }),
   ),

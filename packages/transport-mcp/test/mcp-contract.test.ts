@@ -118,7 +118,7 @@ describe.each(CLIENT_KINDS)('MCP surface through a $kind client', ({ kind, expec
     expect(text.split('\n')[1]).toBe('type|table|column|score|why');
     expect(text.split('\n')[2]).toMatch(/^table\|CUSTMST\|\|\d+\|name starts with "cust"$/);
     const { matches } = result.structuredContent as { matches: { type: string; table: string }[] };
-    expect(matches[0]).toMatchObject({ type: 'table', table: 'CUSTMST' });
+    expect(matches[0]).toMatchObject({ type: 'table', table: 'CUSTMST', matched: 'prefix' });
     expect(matches.some((m) => m.type === 'column')).toBe(true);
   });
 

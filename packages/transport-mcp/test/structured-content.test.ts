@@ -89,7 +89,7 @@ const SCHEMAS = {
 const GOOD: Record<keyof typeof SCHEMAS, object[]> = {
   list_tables: [
     { tables: [{ schema: 'public', name: 'T', kind: 'table', rowEstimate: 3, comment: 'c' }], total: 1 },
-    { tables: [{ name: 'T', kind: 'view' }], total: 9, nextCursor: 'abc' },
+    { tables: [{ name: 'T', kind: 'view' }], total: 9, nextCursor: 'abc', budgetLimited: true },
   ],
   describe_table: [
     {
@@ -110,7 +110,7 @@ const GOOD: Record<keyof typeof SCHEMAS, object[]> = {
     },
   ],
   search_schema: [
-    { matches: [{ type: 'column', table: 'T', column: 'C', score: 50, reason: 'r' }] },
+    { matches: [{ type: 'column', table: 'T', column: 'C', score: 50, matched: 'prefix', reason: 'r' }] },
     { matches: [] },
   ],
   run_query: results.map((r) => queryResultContent(r)),
