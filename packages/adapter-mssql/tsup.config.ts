@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  // tsc --build (composite projects) is the type gate; tsup's d.ts pass must not be composite.
+  dts: { compilerOptions: { composite: false, incremental: false } },
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  // import.meta.url (used to find tedious through mssql) must work in the CommonJS build too.
+  shims: true,
+});
