@@ -126,6 +126,15 @@ const CASES: Record<Exclude<Dialect, 'sqlite'>, readonly (readonly [string, stri
     ['SELECT setval(s, 10)', 'ReadOnlyViolation'],
     ['SELECT PREVIOUS VALUE FOR s, LASTVAL(s), next_value FROM t', 'ok:select'],
     ["SELECT master_gtid_wait('0-1-100', 10)", 'ReadOnlyViolation'],
+    // MariaDB sql_mode ORACLE: `seq.nextval` advances the sequence without parentheses.
+    ['SELECT s.nextval', 'ReadOnlyViolation'],
+    ['SELECT s.currval, t.nextval_at, db.t.x FROM t', 'ok:select'],
+    // MariaDB sql_mode MSSQL (checked on 10.11) quotes names in [..], ]] escaping ]: what is a
+    // string elsewhere is a name and a second statement there.
+    ["SELECT 1 AS [']; DROP TABLE t; -- ']", 'ReadOnlyViolation'],
+    ["SELECT 1 AS [a]]']; DROP TABLE t; -- ']", 'ReadOnlyViolation'],
+    ["SELECT 1 AS [a]]'], 2 AS [b']", 'ok:select'],
+    ["SELECT JSON_EXTRACT(doc, '$[0]') AS [first], `x[1]` FROM t", 'ok:select'],
     ['SELECT a FROM t PROCEDURE ANALYSE()', 'ReadOnlyViolation'],
   ],
   mssql: [

@@ -249,6 +249,15 @@ function commentArb(dialect: Dialect): fc.Arbitrary<string> {
     .map(([text, line]) => (line ? ` -- ${text}\n` : ` /* ${text.replaceAll('*', '')} */ `));
 }
 
+/**
+ * `x.NEXTVAL` advances sequence x in Oracle (and in MariaDB under sql_mode ORACLE); without the schema
+ * it cannot be told from a column, so the guard refuses it and it is not generated qualified.
+ */
+function isPseudoColumn(name: string, dialect: Dialect): boolean {
+  if (dialect === 'oracle') return name === '"NEXTVAL"';
+  return dialect === 'mysql' && /^`nextval`$/i.test(name);
+}
+
 function benignSelectArb(dialect: Dialect): fc.Arbitrary<string> {
   const column = fc.oneof(nameArb(dialect), quotedNameArb(dialect));
   const table = fc.oneof(nameArb(dialect), quotedNameArb(dialect));
@@ -258,10 +267,7 @@ function benignSelectArb(dialect: Dialect): fc.Arbitrary<string> {
       columns: fc.array(
         fc
           .tuple(column, fc.boolean())
-          // Oracle's `x.NEXTVAL` advances sequence x; without the schema it cannot be told from a column.
-          .map(([c, qualified]) =>
-            qualified && !(dialect === 'oracle' && c === '"NEXTVAL"') ? `t.${c}` : c,
-          ),
+          .map(([c, qualified]) => (qualified && !isPseudoColumn(c, dialect) ? `t.${c}` : c)),
         { minLength: 1, maxLength: 4 },
       ),
       literal: value,
@@ -272,7 +278,7 @@ function benignSelectArb(dialect: Dialect): fc.Arbitrary<string> {
     })
     .map(
       ({ columns, literal, table, filter: [where, equals], comment, leading }) =>
-        `${leading ?? ''}SELECT ${columns.join(', ')}, ${literal} AS v FROM ${table} t WHERE t.${where} = ${equals}${comment ?? ''}`,
+        `${leading ?? ''}SELECT ${columns.join(', ')}, ${literal} AS v FROM ${table} t WHERE ${isPseudoColumn(where, dialect) ? '' : 't.'}${where} = ${equals}${comment ?? ''}`,
     );
 }
 

@@ -32,11 +32,12 @@ export interface CompiledRules {
   readonly words: ReadonlyMap<string, WordRule>;
 }
 
-/** Lexer options that change the reading only when the text holds one character. */
+/** Lexer options that change the reading only when the text holds one character (every other difference always may). */
 const TRIGGERS: Partial<Record<keyof LexMode, string>> = {
   backslashEscapes: '\\',
   doubleQuote: '"',
   crEndsLineComment: '\r',
+  bracketIdentifiers: '[',
 };
 
 function triggersBetween(a: LexMode, b: LexMode): readonly string[] | null {

@@ -101,6 +101,8 @@ const MYSQL_LEX: LexMode = {
   label: "MySQL's default sql_mode",
 };
 
+const MSSQL_MODE_LEX: LexMode = { ...MYSQL_LEX, doubleQuote: 'identifier', bracketIdentifiers: 'doubled' };
+
 const POSTGRES_LEX: LexMode = {
   ...STANDARD_LEX,
   nestedBlockComments: true,
@@ -185,6 +187,14 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
         doubleQuote: 'identifier',
         backslashEscapes: false,
         label: 'sql_mode ANSI_QUOTES and NO_BACKSLASH_ESCAPES',
+      },
+      // MariaDB's sql_mode MSSQL (checked on 10.11) adds ANSI_QUOTES and [a]]b] identifiers, so
+      // `[']; DROP TABLE t; -- ']` is a name and a second statement there, a string elsewhere.
+      { ...MSSQL_MODE_LEX, label: 'MariaDB sql_mode MSSQL' },
+      {
+        ...MSSQL_MODE_LEX,
+        backslashEscapes: false,
+        label: 'MariaDB sql_mode MSSQL and NO_BACKSLASH_ESCAPES',
       },
     ],
     // TABLE t is MySQL 8.0.19+ shorthand for SELECT * FROM t.

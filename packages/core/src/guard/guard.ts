@@ -244,15 +244,18 @@ function checkCall(tokens: readonly Token[], start: number, rules: DialectRules)
     last += 2;
   }
   const called = isPunct(tokens[last + 1], '(');
-  // Bare, only a qualified name can be a call (Oracle `utl_inaddr.get_host_name`, `seq.nextval`);
-  // a lone name is a column, and `utl_code` must stay usable.
-  if (!called && !(rules.callsWithoutParentheses && parts.length > 1)) return undefined;
+  // Bare, only a qualified name can be a call (Oracle `utl_inaddr.get_host_name`, `seq.nextval`, and
+  // MariaDB's `seq.nextval` under sql_mode ORACLE); a lone name is a column, and `utl_code` must stay usable.
+  if (!called && parts.length === 1) return undefined;
   for (const [index, part] of parts.entries()) {
+    // Where functions need parentheses, a bare dotted name can only act through a pseudo-column.
+    if (!called && !rules.callsWithoutParentheses && index < parts.length - 1) continue;
     // Bare, the last part is a package's function or a column (`t.dbms_flag`, `t.httpuritype`): only
     // pseudo-columns (`seq.NEXTVAL`) act there, while packages (`dbms_lock.sleep`) come before it.
     const bareLastPart = !called && index === parts.length - 1;
     // Oracle folds unquoted names to upper case, so a quoted lower-case "nextval" is just a column.
-    if (bareLastPart && part.kind === 'quoted' && part.value !== asciiUpperCase(part.value)) continue;
+    const folded = rules.callsWithoutParentheses && part.kind === 'quoted';
+    if (bareLastPart && folded && part.value !== asciiUpperCase(part.value)) continue;
     const group = findSideEffectGroup(rules.functions, part.value, bareLastPart);
     if (group) {
       const name = part.kind === 'quoted' ? part.value : part.text;

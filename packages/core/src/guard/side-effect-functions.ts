@@ -132,8 +132,9 @@ const MYSQL: readonly FunctionDenyGroup[] = [
       'master_gtid_wait',
     ],
   },
-  // MariaDB sequences: never rolled back.
-  { effect: 'advances or sets a sequence', names: ['nextval', 'setval'] },
+  // MariaDB sequences: never rolled back. Under sql_mode ORACLE, `seq.nextval` works bare too.
+  { effect: 'advances a sequence', names: ['nextval'], bareLastPart: true },
+  { effect: 'sets a sequence', names: ['setval'] },
   // lib_mysqludf_sys, a common attack payload: runs shell commands.
   { effect: 'runs operating-system commands', names: ['sys_exec', 'sys_eval'] },
 ];
