@@ -5,21 +5,31 @@
 //   b  MCP floor: the same MCP v2 client calling a no-op tool on a minimal SDK server (bench/mcp-floor-server.mjs)
 //   c  LegacyBridge: the same client calling run_query on `node packages/server/dist/cli.js --url …`
 //   overhead = c − (a + b), target ≤ 0.05 ms at p50.
-// and, to split the MCP side, the floor server answering run_query's own result verbatim (same bytes).
-// Plus, in-process, where the time goes: adapter.executeReadOnly and the runReadOnlyQuery use case.
+// and, to split the MCP side, the floor server answering run_query's own result verbatim (same bytes),
+// and LegacyBridge's MCP layer (tools, use case, guard, stdio hosting, logger) over a database port
+// that answers the same result at once: its cost over the floor is the MCP side, measured directly.
+// Plus, in-process, where the time goes: adapter.executeReadOnly and the runReadOnlyQuery use case,
+// and each server process's CPU time per call (from /proc), which noise on a shared machine moves
+// less than latency.
 //
 //   node scripts/dev.mjs setup && node bench/mcp-overhead.mjs
 // Env: BENCH_DIALECTS (postgres,mysql), BENCH_ITERATIONS (600 per contender), BENCH_TABLES (50; the
 // point query does not depend on the schema size), BENCH_CPU_PROF=<dir> (the server runs with
-// --cpu-prof and writes its profile there on exit).
+// --cpu-prof and writes its profile there on exit), BENCH_CLI=<cli.js> (the LegacyBridge CLI to
+// measure; default this checkout's build), BENCH_COMPARE_CLI=<cli.js> (a second CLI, e.g. a build
+// of the previous commit, measured in the same run: before/after without the noise of two runs).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBenchDatabase } from './generate-legacy-schema.mjs';
 import { CLI_PATH, dialects, load, loadBuilt, measureInterleaved, ok, ROOT } from './lib/common.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 600);
+const LB_CLI = process.env.BENCH_CLI ?? CLI_PATH;
+const COMPARE_CLI = process.env.BENCH_COMPARE_CLI;
 const TABLES = Number(process.env.BENCH_TABLES ?? 50);
 const TARGET_MS = 0.05;
+const WARMUP = 100;
 const ROWS = 100_000;
 
 const core = await loadBuilt('core');
@@ -35,7 +45,17 @@ async function connect(args, env) {
   });
   const client = new Client({ name: 'bench', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
   await client.connect(transport);
-  return { client, transport, stderr: () => stderr };
+  return { client, transport, pid: transport.pid, stderr: () => stderr };
+}
+
+/** User + system CPU time of a local process in ms, from /proc; undefined when not readable. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
 }
 
 async function rawDriver(dialect, url) {
@@ -100,12 +120,11 @@ for (const dialect of dialects()) {
     const profArgs = process.env.BENCH_CPU_PROF
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
       : [];
-    const lb = await connect([...profArgs, CLI_PATH, '--url', db.url], {
-      PATH: process.env.PATH ?? '',
-      LOG_LEVEL: 'warn',
-      QUERY_MAX_ROWS: '1000',
-    });
+    const lbEnv = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', QUERY_MAX_ROWS: '1000' };
+    const lb = await connect([...profArgs, LB_CLI, '--url', db.url], lbEnv);
     cleanup.push(() => lb.client.close());
+    const other = COMPARE_CLI ? await connect([COMPARE_CLI, '--url', db.url], lbEnv) : undefined;
+    if (other) cleanup.push(() => other.client.close());
 
     // One checked call of each path before timing, so a broken path fails loudly instead of
     // producing fast nonsense.
@@ -117,27 +136,84 @@ for (const dialect of dialects()) {
     }
     const floor = await connect([join(ROOT, 'bench', 'mcp-floor-server.mjs')], {
       PATH: process.env.PATH ?? '',
+    });
+    cleanup.push(() => floor.client.close());
+    // The replaying floor is a process of its own, so each server's CPU time belongs to one contender.
+    const cannedFloor = await connect([join(ROOT, 'bench', 'mcp-floor-server.mjs')], {
+      PATH: process.env.PATH ?? '',
       BENCH_CANNED_RESULT: JSON.stringify({
         content: first.content,
         structuredContent: first.structuredContent,
       }),
     });
-    cleanup.push(() => floor.client.close());
+    cleanup.push(() => cannedFloor.client.close());
     const noop = await floor.client.callTool({ name: 'noop', arguments: { sql: sqlOf(1) } });
     if (noop.isError) throw new Error(`floor noop failed: ${JSON.stringify(noop)}`);
+    const instant = await connect([join(ROOT, 'bench', 'mcp-floor-server.mjs')], {
+      PATH: process.env.PATH ?? '',
+      BENCH_INSTANT_DB: JSON.stringify(first.structuredContent),
+      BENCH_DIALECT: dialect,
+    });
+    cleanup.push(() => instant.client.close());
+    const instantFirst = await instant.client.callTool({ name: 'run_query', arguments: { sql: sqlOf(1) } });
+    if (
+      JSON.stringify(instantFirst.structuredContent?.rows) !== JSON.stringify(first.structuredContent.rows)
+    ) {
+      throw new Error(
+        `instant-db server answered differently: ${JSON.stringify(instantFirst).slice(0, 300)}`,
+      );
+    }
+    if (other) {
+      const answer = await other.client.callTool({ name: 'run_query', arguments: { sql: sqlOf(1) } });
+      if (answer.structuredContent?.rowCount !== 1) throw new Error(`compare CLI: ${JSON.stringify(answer)}`);
+    }
     if ((await raw.text(sqlOf(1))) === undefined) throw new Error('raw driver returned nothing');
 
+    const servers = {
+      legacyBridge: lb,
+      floor,
+      floorCanned: cannedFloor,
+      instant,
+      ...(other ? { compare: other } : {}),
+    };
+    // CPU time of each server process over the measured calls only (warm-up excluded below).
+    const cpuBefore = {};
+    const contenders = {
+      rawText: (i) => raw.text(sqlOf(i)),
+      rawParam: (i) => raw.param(idOf(i)),
+      adapter: (i) => ok(adapter.executeReadOnly(checked(i), limits)),
+      useCase: (i) => ok(core.runReadOnlyQuery(deps, { sql: sqlOf(i) })),
+      floor: (i) => floor.client.callTool({ name: 'noop', arguments: { sql: sqlOf(i) } }),
+      floorCanned: (i) => cannedFloor.client.callTool({ name: 'canned', arguments: { sql: sqlOf(i) } }),
+      legacyBridge: (i) => lb.client.callTool({ name: 'run_query', arguments: { sql: sqlOf(i) } }),
+      instant: (i) => instant.client.callTool({ name: 'run_query', arguments: { sql: sqlOf(i) } }),
+      ...(other
+        ? { compare: (i) => other.client.callTool({ name: 'run_query', arguments: { sql: sqlOf(i) } }) }
+        : {}),
+    };
+    // measureInterleaved warms every contender up first; the CPU clock starts at the first timed call.
+    let started = false;
+    const firstTimed = Object.keys(contenders)[0];
     const r = await measureInterleaved(
       {
-        rawText: (i) => raw.text(sqlOf(i)),
-        rawParam: (i) => raw.param(idOf(i)),
-        adapter: (i) => ok(adapter.executeReadOnly(checked(i), limits)),
-        useCase: (i) => ok(core.runReadOnlyQuery(deps, { sql: sqlOf(i) })),
-        floor: (i) => floor.client.callTool({ name: 'noop', arguments: { sql: sqlOf(i) } }),
-        floorCanned: (i) => floor.client.callTool({ name: 'canned', arguments: { sql: sqlOf(i) } }),
-        legacyBridge: (i) => lb.client.callTool({ name: 'run_query', arguments: { sql: sqlOf(i) } }),
+        ...contenders,
+        [firstTimed]: (i) => {
+          // Warm-up calls count from 0 for each contender; the timed ones continue from WARMUP.
+          if (!started && i >= WARMUP) {
+            started = true;
+            for (const [k, s] of Object.entries(servers)) cpuBefore[k] = cpuMs(s.pid);
+          }
+          return contenders[firstTimed](i);
+        },
       },
-      { iterations: ITERATIONS, rounds: 12, warmup: 100 },
+      { iterations: ITERATIONS, rounds: 12, warmup: WARMUP },
+    );
+    const cpuPerCall = Object.fromEntries(
+      Object.entries(servers).map(([k, s]) => {
+        const after = cpuMs(s.pid);
+        const n = r[k].n;
+        return [k, after === undefined || cpuBefore[k] === undefined ? NaN : (after - cpuBefore[k]) / n];
+      }),
     );
 
     const line = (label, s) =>
@@ -153,7 +229,9 @@ for (const dialect of dialects()) {
     line('   runReadOnlyQuery use case (guard + adapter)', r.useCase);
     line('b  MCP floor: no-op tool over stdio', r.floor);
     line('   MCP floor answering run_query’s result verbatim', r.floorCanned);
+    line('   LegacyBridge MCP layer over an instant database', r.instant);
     line('c  LegacyBridge run_query over stdio', r.legacyBridge);
+    if (other) line(`   compare: ${COMPARE_CLI.slice(-40)}`, r.compare);
     const a = Math.min(r.rawText.p50, r.rawParam.p50);
     const overhead = r.legacyBridge.p50 - (a + r.floor.p50);
     const overhead90 = r.legacyBridge.p90 - (Math.min(r.rawText.p90, r.rawParam.p90) + r.floor.p90);
@@ -163,6 +241,16 @@ for (const dialect of dialects()) {
     console.log(
       `  in-process split (p50): adapter − raw ${(r.adapter.p50 - a).toFixed(3)} ms, guard + use case ${(r.useCase.p50 - r.adapter.p50).toFixed(3)} ms, MCP side ${(overhead - (r.useCase.p50 - a)).toFixed(3)} ms, of which the bigger answer ${(r.floorCanned.p50 - r.floor.p50).toFixed(3)} ms`,
     );
+    const cpu = (k) => `${(cpuPerCall[k] * 1000).toFixed(0)} µs`;
+    console.log(
+      `  MCP side, direct (instant database − floor): p50 ${(r.instant.p50 - r.floor.p50).toFixed(3)} ms; server CPU per call: floor ${cpu('floor')}, replaying floor ${cpu('floorCanned')}, instant-db ${cpu('instant')}, LegacyBridge ${cpu('legacyBridge')}${other ? `, compare ${cpu('compare')}` : ''}`,
+    );
+    if (other) {
+      const otherOverhead = r.compare.p50 - (a + r.floor.p50);
+      console.log(
+        `  compare CLI overhead c − (a + b): p50 ${otherOverhead.toFixed(3)} ms; LegacyBridge − compare: p50 ${(r.legacyBridge.p50 - r.compare.p50).toFixed(3)} ms`,
+      );
+    }
     summary.push({ dialect, overhead, r });
   } finally {
     for (const fn of cleanup.reverse()) await fn().catch((e) => console.error(`cleanup: ${e.message}`));
