@@ -53,15 +53,10 @@ const POSTGRES: readonly FunctionDenyGroup[] = [
   // Server files: reading them discloses configuration and data outside the granted tables.
   {
     effect: 'reads or writes files on the database server',
-    names: [
-      'pg_read_file',
-      'pg_read_binary_file',
-      'pg_stat_file',
-      'pg_file_write',
-      'pg_file_rename',
-      'pg_file_unlink',
-    ],
-    prefixes: ['pg_ls_'],
+    // pg_file_* is adminpack's writer family (write, rename, unlink, sync); the view pg_file_settings
+    // is never called, so the prefix does not touch it.
+    names: ['pg_read_file', 'pg_read_binary_file', 'pg_stat_file'],
+    prefixes: ['pg_ls_', 'pg_file_'],
   },
   // Session control: ends or interrupts other people's work.
   {
@@ -76,6 +71,10 @@ const POSTGRES: readonly FunctionDenyGroup[] = [
       'pg_reload_conf',
       'pg_rotate_logfile',
       'pg_switch_wal',
+      // Their names before PostgreSQL 10, still found on legacy servers.
+      'pg_switch_xlog',
+      'pg_xlog_replay_pause',
+      'pg_xlog_replay_resume',
       'pg_create_restore_point',
       'pg_promote',
       'pg_backup_start',
@@ -159,8 +158,16 @@ const ORACLE: readonly FunctionDenyGroup[] = [
   {
     effect: 'calls a supplied package with side effects (locks, jobs, dynamic SQL, files or network)',
     prefixes: ['dbms_', 'utl_'],
-    // Read-only helpers common in reporting SQL: LOB readers and random numbers.
-    except: ['dbms_lob', 'dbms_random'],
+    // Read-only helpers common in reporting SQL: LOB readers, random numbers, plan display, input
+    // checks and DDL extraction (their procedures, which write, cannot be called from a query).
+    except: ['dbms_lob', 'dbms_random', 'dbms_xplan', 'dbms_assert', 'dbms_metadata'],
+  },
+  // Internal packages with published privilege-escalation calls that run SQL or PL/SQL given as text
+  // (ctxsys.drithsx.sn, sys.kupp$proc.create_master_process).
+  {
+    effect: 'runs SQL or PL/SQL given as text in an internal package',
+    names: ['drithsx'],
+    prefixes: ['kupp$', 'kupw$', 'kupc$', 'kupf$'],
   },
   // URI types fetch URLs from the server: network access from inside a SELECT.
   { effect: 'makes network requests from the database server', names: ['httpuritype'] },
