@@ -45,7 +45,6 @@ import {
   ensureTimeout,
   killQuery,
   type MysqlSession,
-  mayLeaveSessionState,
   openSession,
   plainQuery,
   resetSession,
@@ -89,11 +88,18 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     },
   });
 
-  /** Runs `work` on a pooled session; every error is converted once, here. */
+  /**
+   * Runs `work` on a pooled session; every error is converted once, here. With `callerSql` the
+   * session is reset (COM_RESET_CONNECTION + the session settings) before it returns to the pool,
+   * after every statement, failed or not: a view or stored function can set user variables, take
+   * GET_LOCK locks or create temporary tables while the SQL text names none of them, and the
+   * server's session-state tracking does not report GET_LOCK. A failed reset retires the session.
+   */
   const withSession = <T>(
     work: (session: MysqlSession) => Promise<{ value: T; retire: boolean }>,
     context: MysqlErrorContext = {},
     signal?: AbortSignal,
+    callerSql = false,
   ): ResultAsync<T, DatabaseFailure> =>
     ResultAsync.fromPromise(
       (async () => {
@@ -109,6 +115,7 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
           retire = !(isMysqlDriverError(error) && error.errno !== undefined && error.fatal !== true);
           throw error;
         } finally {
+          if (!retire && callerSql) retire = !(await resetSession(session));
           pool.release(session, retire);
         }
       })(),
@@ -136,26 +143,18 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     withSession(
       async (session) => {
         await bounded(session, ensureTimeout(session, limits.timeoutMs), limits.timeoutMs);
-        let outcome: Awaited<ReturnType<typeof streamQuery>>;
-        try {
-          outcome = await streamQuery(session, sql, limits, {
-            maxBinaryBytes: config.maxBinaryBytes,
-            signal,
-            graceMs: CLIENT_GUARD_GRACE_MS,
-            kill: (threadId) => killQuery(config, threadId),
-          });
-        } catch (error) {
-          // A failed statement may still have set a variable or taken a lock before failing.
-          if (mayLeaveSessionState(sql)) session.destroy();
-          throw error;
-        }
-        if (!outcome.retire && mayLeaveSessionState(sql)) {
-          return { value: outcome.result, retire: !(await resetSession(session)) };
-        }
+        // A failed statement may still have set a variable or taken a lock: it is reset all the same.
+        const outcome = await streamQuery(session, sql, limits, {
+          maxBinaryBytes: config.maxBinaryBytes,
+          signal,
+          graceMs: CLIENT_GUARD_GRACE_MS,
+          kill: (threadId) => killQuery(config, threadId),
+        });
         return { value: outcome.result, retire: outcome.retire };
       },
       { sql, timeoutMs: limits.timeoutMs },
       signal,
+      true,
     );
 
   const schemaOf = (schema: string | undefined) => schema ?? config.database;

@@ -226,44 +226,10 @@ export async function ensureTimeout(session: MysqlSession, timeoutMs: number): P
 }
 
 /**
- * True when a statement's text could leave state in the session: anything that does not start with
- * a reading keyword (`START TRANSACTION READ WRITE`, `SET`, `COMMIT` … reach here only when the guard
- * was bypassed), an executable comment (`/*!`, `/*M!`), or a word that can leave user variables,
- * user-level locks, temporary tables, prepared statements or sequence state. Deliberately coarse:
- * a false positive only costs a reset, a false negative would leak state to the next caller.
- */
-export function mayLeaveSessionState(sql: string): boolean {
-  if (sql.includes('/*!') || sql.includes('/*M!')) return true;
-  const first = /^[a-z]+/i.exec(stripLeadingNoise(sql))?.[0]?.toLowerCase();
-  if (first === undefined || !READING_KEYWORDS.has(first)) return true;
-  return /@|lock|temporary|prepare|handler|declare|\binto\b|last_insert_id|nextval|setval|lastval|\bset\b|\bxa\b/i.test(
-    sql,
-  );
-}
-
-const READING_KEYWORDS = new Set([
-  'select',
-  'with',
-  'values',
-  'table',
-  'show',
-  'desc',
-  'describe',
-  'explain',
-]);
-
-/** Leading whitespace, comments and opening parentheses, which hide the first keyword. */
-function stripLeadingNoise(sql: string): string {
-  let rest = sql;
-  for (;;) {
-    const next = rest.replace(/^(\s+|\(|\/\*[\s\S]*?\*\/|(--\s|#)[^\n]*(\n|$))/, '');
-    if (next === rest) return rest;
-    rest = next;
-  }
-}
-
-/**
- * Clears what a query may have left (COM_RESET_CONNECTION) and applies the session settings again.
+ * Clears what a query may have left (COM_RESET_CONNECTION: user variables, GET_LOCK locks, temporary
+ * tables, prepared statements, session variables) and applies the session settings again. Run after
+ * every caller statement, off the caller's path: its text cannot tell, since a view or stored
+ * function can do any of that unnamed.
  * @returns false when the reset failed and the session must be destroyed.
  */
 export async function resetSession(session: MysqlSession): Promise<boolean> {
