@@ -228,8 +228,8 @@ export async function ensureTimeout(session: MysqlSession, timeoutMs: number): P
 /**
  * Clears what a query may have left (COM_RESET_CONNECTION: user variables, GET_LOCK locks, temporary
  * tables, prepared statements, session variables) and applies the session settings again. Run after
- * every caller statement, off the caller's path: its text cannot tell, since a view or stored
- * function can do any of that unnamed.
+ * every caller statement, before the session returns to the pool: its text cannot tell, since a view
+ * or stored function can do any of that unnamed.
  * @returns false when the reset failed and the session must be destroyed.
  */
 export async function resetSession(session: MysqlSession): Promise<boolean> {
