@@ -238,6 +238,10 @@ const CASES: Record<Exclude<Dialect, 'sqlite'>, readonly (readonly [string, stri
     ["SELECT dbms_metadata.get_ddl('TABLE', 'T'), dbms_assert.enquote_name('x') FROM dual", 'ok:select'],
     ["SELECT ctxsys.drithsx.sn(1, 'grant dba to x') FROM dual", 'ReadOnlyViolation'],
     ["SELECT SYS.KUPP$PROC.CREATE_MASTER_PROCESS('x') FROM dual", 'ReadOnlyViolation'],
+    // A function called through a database link runs remotely, outside the read-only session.
+    ['SELECT app.do_write@remote(1) FROM dual', 'ReadOnlyViolation'],
+    ['SELECT f@remote.example.com(1) FROM dual', 'ReadOnlyViolation'],
+    ['SELECT e.name FROM emp@remote e, dept@remote.example.com d WHERE e.dept = d.id', 'ok:select'],
     ['SELECT s."NEXTVAL" FROM dual', 'ReadOnlyViolation'],
     ['SELECT t.dbms_flag(1) FROM t', 'ReadOnlyViolation'],
     ['EXPLAIN PLAN FOR SELECT 1 FROM dual', 'ReadOnlyViolation'],

@@ -62,6 +62,11 @@ export interface DialectRules {
   readonly reservedWords?: ReadonlySet<string> | undefined;
   /** MySQL/MariaDB `@v := …` assigns a user variable that outlives the query on a pooled connection. */
   readonly refusesVariableAssignment: boolean;
+  /**
+   * Oracle `fn@link(…)` runs a function on another database through a database link, in a remote
+   * transaction this session's read-only mode does not cover; reading `t@link` stays allowed.
+   */
+  readonly databaseLinks?: boolean | undefined;
   /** Words refused inside `/*+ … *\/` optimizer hints (MySQL `SET_VAR`, `MAX_EXECUTION_TIME`), upper-case. */
   readonly refusedHintWords?: readonly string[] | undefined;
 }
@@ -322,5 +327,6 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
     functions: SIDE_EFFECT_FUNCTIONS.oracle,
     callsWithoutParentheses: true,
     ...SEMICOLON_SEPARATED,
+    databaseLinks: true,
   },
 };

@@ -196,6 +196,12 @@ function scanBody(
         const refusal = checkCall(tokens, i, rules);
         if (refusal) return refusal;
       }
+      if (rules.databaseLinks && next?.text === '@' && callsThroughLink(tokens, i + 1)) {
+        return {
+          kind: 'ReadOnlyViolation',
+          reason: `${token.text}@… at ${at(token.position)} calls a function on another database through a database link, outside this read-only session; read the remote table instead.`,
+        };
+      }
       if (token.kind === 'quoted' && isWord(next, 'UESCAPE') && /^u&/i.test(token.text)) {
         return {
           kind: 'ReadOnlyViolation',
@@ -210,6 +216,14 @@ function scanBody(
     }
   }
   return undefined;
+}
+
+/** True when the `@` at index `sign` names a database link (`link` or `link.example.com`) followed by `(`. */
+function callsThroughLink(tokens: readonly Token[], sign: number): boolean {
+  let i = sign + 1;
+  if (!isWord(tokens[i]) && tokens[i]?.kind !== 'quoted') return false;
+  while (isPunct(tokens[i + 1], '.') && (isWord(tokens[i + 2]) || tokens[i + 2]?.kind === 'quoted')) i += 2;
+  return isPunct(tokens[i + 1], '(');
 }
 
 function wordRefusal(tokens: readonly Token[], i: number, rule: WordRule): Refusal | undefined {
