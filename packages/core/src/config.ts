@@ -138,6 +138,17 @@ export const CONFIG_VARIABLES = {
     doc: 'json or text (default: json in production, text elsewhere).',
   },
   API_KEY_REQUIRED: { schema: bool, default: 'false', doc: 'Require an API key on HTTP endpoints.' },
+  API_KEYS: {
+    schema: z.string().trim().min(1),
+    default: undefined,
+    doc: 'HTTP API keys as comma-separated name:key pairs (use API_KEYS_FILE for a secret file); the name identifies the caller in logs and rate limits.',
+    secret: true,
+  },
+  ALLOW_UNAUTHENTICATED: {
+    schema: bool,
+    default: 'false',
+    doc: 'Allow the HTTP transport to start in production (APP_ENV=production) with API_KEY_REQUIRED=false, e.g. behind an authenticating gateway.',
+  },
   ALLOWED_HOSTS: {
     schema: csv,
     default: undefined,
@@ -150,6 +161,21 @@ export const CONFIG_VARIABLES = {
     doc: 'Requests allowed per caller per window.',
   },
   RATE_LIMIT_WINDOW: { schema: int(1, 86_400), default: '60', doc: 'Rate-limit window in seconds.' },
+  RATE_LIMIT_FAIL_MODE: {
+    schema: z.enum(['open', 'closed'], { message: 'must be open or closed' }),
+    default: 'open',
+    doc: 'When Redis is unreachable: open lets requests through (logged), closed answers 503.',
+  },
+  RATE_LIMIT_KEY_PREFIX: {
+    schema: z.string().trim().min(1).max(200),
+    default: 'legacybridge:ratelimit:',
+    doc: 'Prefix of the rate-limit keys in Redis, so several deployments can share one Redis.',
+  },
+  SHUTDOWN_TIMEOUT: {
+    schema: seconds(0, 3600),
+    default: '25',
+    doc: 'Seconds in-flight HTTP requests get to finish on SIGTERM before they are cancelled.',
+  },
   HEALTH_CHECK_ENABLED: { schema: bool, default: 'true', doc: 'Serve /health and /ready.' },
   METRICS_ENABLED: { schema: bool, default: 'true', doc: 'Serve Prometheus metrics at /metrics.' },
   METRICS_PORT: {
@@ -216,11 +242,21 @@ export interface AppConfig {
   readonly port: number;
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'text' };
   readonly apiKeyRequired: boolean;
+  /** API_KEYS (or API_KEYS_FILE): `name:key` pairs, parsed by the HTTP transport. Secret. */
+  readonly apiKeys?: string | undefined;
+  /** ALLOW_UNAUTHENTICATED: production may run the HTTP transport without API keys. */
+  readonly allowUnauthenticated: boolean;
+  /** SHUTDOWN_TIMEOUT: how long in-flight HTTP requests may finish on shutdown. */
+  readonly shutdownTimeoutMs: number;
   readonly allowedHosts?: readonly string[] | undefined;
   readonly rateLimit: {
     readonly enabled: boolean;
     readonly requests: number;
     readonly windowSeconds: number;
+    /** RATE_LIMIT_FAIL_MODE. */
+    readonly failMode: 'open' | 'closed';
+    /** RATE_LIMIT_KEY_PREFIX. */
+    readonly keyPrefix: string;
   };
   readonly healthCheckEnabled: boolean;
   readonly metrics: { readonly enabled: boolean; readonly port?: number | undefined };
@@ -291,6 +327,7 @@ export function loadConfig(
       | 'ALLOWED_HOSTS'
       | 'METRICS_PORT'
       | 'REDIS_URL'
+      | 'API_KEYS'
     >
   > &
     Parsed;
@@ -318,11 +355,16 @@ export function loadConfig(
     port: p.APP_PORT,
     log: { level: p.LOG_LEVEL, format: p.LOG_FORMAT ?? (appEnv === 'production' ? 'json' : 'text') },
     apiKeyRequired: p.API_KEY_REQUIRED,
+    apiKeys: p.API_KEYS,
+    allowUnauthenticated: p.ALLOW_UNAUTHENTICATED,
+    shutdownTimeoutMs: Math.round(p.SHUTDOWN_TIMEOUT * 1000),
     allowedHosts: p.ALLOWED_HOSTS,
     rateLimit: {
       enabled: p.RATE_LIMIT_ENABLED,
       requests: p.RATE_LIMIT_REQUESTS,
       windowSeconds: p.RATE_LIMIT_WINDOW,
+      failMode: p.RATE_LIMIT_FAIL_MODE,
+      keyPrefix: p.RATE_LIMIT_KEY_PREFIX,
     },
     healthCheckEnabled: p.HEALTH_CHECK_ENABLED,
     metrics: { enabled: p.METRICS_ENABLED, port: p.METRICS_PORT },

@@ -1,11 +1,28 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { LoggerPort, UseCaseDeps } from '@legacybridge/core';
-import { createMcpServer } from '@legacybridge/transport-mcp';
-import { toNodeHandler } from '@modelcontextprotocol/node';
-import { createMcpHandler } from '@modelcontextprotocol/server';
-import { allowedHostsFor, isHostAllowed, isOriginAllowed } from './host-check.js';
+import {
+  type AppConfig,
+  type ConfigFailure,
+  configFailure,
+  type LoggerPort,
+  type UseCaseDeps,
+} from '@legacybridge/core';
+import {
+  type ApiKey,
+  createMemoryRateLimitStore,
+  createRedisRateLimitStore,
+  type MetricsHook,
+  parseApiKeys,
+  type RateLimitStore,
+  serveHttp,
+} from '@legacybridge/transport-http';
+import { err, ok, type Result } from 'neverthrow';
+import { allowedHostsFor } from './host-check.js';
 import { LOG_SERVICE } from './logger.js';
+
+/** How HTTP callers authenticate, from API_KEY_REQUIRED and API_KEYS. */
+export interface HttpAuthSettings {
+  readonly required: boolean;
+  readonly apiKeys: readonly ApiKey[];
+}
 
 /** What `startHttpServer` serves and where it listens. */
 export interface HttpServerOptions {
@@ -18,6 +35,16 @@ export interface HttpServerOptions {
   readonly healthCheckEnabled?: boolean | undefined;
   readonly name: string;
   readonly version: string;
+  /** Default: no key required. */
+  readonly auth?: HttpAuthSettings | undefined;
+  /** RATE_LIMIT_*: applied when `enabled`. */
+  readonly rateLimit?: AppConfig['rateLimit'] | undefined;
+  /** REDIS_URL: rate-limit counters shared by every replica; unset: in memory. */
+  readonly redisUrl?: string | undefined;
+  /** SHUTDOWN_TIMEOUT in ms (default 25 s). */
+  readonly shutdownTimeoutMs?: number | undefined;
+  /** Serves /metrics when set. */
+  readonly metrics?: MetricsHook | undefined;
 }
 
 /** A listening HTTP server. */
@@ -25,13 +52,48 @@ export interface HttpServerHandle {
   /** `http://host:port` actually bound (port 0 resolved). */
   readonly url: string;
   readonly port: number;
-  /** Stops accepting, ends in-flight MCP exchanges, closes the listener. Idempotent. */
+  /**
+   * Graceful stop: /ready turns 503, no new connections, in-flight requests finish within the
+   * shutdown timeout or are cancelled at the database; then the rate-limit store closes. Idempotent.
+   */
   close(): Promise<void>;
 }
 
 /**
- * Serves MCP over stateless Streamable HTTP at `/mcp` (a fresh server per request, 2026-07-28 and
- * 2025-era clients alike) and liveness at `/health`, behind a Host/Origin check.
+ * The HTTP auth settings, or every reason the configuration is unsafe or unusable: unparsable
+ * API_KEYS, API_KEY_REQUIRED without keys, or production without keys unless ALLOW_UNAUTHENTICATED.
+ */
+export function httpAuthSettings(config: AppConfig): Result<HttpAuthSettings, ConfigFailure[]> {
+  const failures: ConfigFailure[] = [];
+  let apiKeys: readonly ApiKey[] = [];
+  if (config.apiKeys !== undefined) {
+    const parsed = parseApiKeys(config.apiKeys);
+    if (parsed.isErr())
+      failures.push(configFailure('API_KEYS', `API_KEYS (or API_KEYS_FILE): ${parsed.error}.`));
+    else apiKeys = parsed.value;
+  }
+  if (config.apiKeyRequired && apiKeys.length === 0 && failures.length === 0) {
+    failures.push(
+      configFailure(
+        'API_KEYS',
+        'API_KEYS (or API_KEYS_FILE) must name at least one name:key when API_KEY_REQUIRED=true.',
+      ),
+    );
+  }
+  if (config.env === 'production' && !config.apiKeyRequired && !config.allowUnauthenticated) {
+    failures.push(
+      configFailure(
+        'API_KEY_REQUIRED',
+        'API_KEY_REQUIRED must be true for the HTTP transport in production (APP_ENV=production); set ALLOW_UNAUTHENTICATED=true to run without keys on purpose (e.g. behind an authenticating gateway).',
+      ),
+    );
+  }
+  return failures.length > 0 ? err(failures) : ok({ required: config.apiKeyRequired, apiKeys });
+}
+
+/**
+ * Serves LegacyBridge over HTTP (@legacybridge/transport-http): `/mcp`, REST under `/v1`,
+ * `/health`, `/ready` and `/metrics`, behind the host check, API keys and the rate limit.
  * Rejects when the port cannot be bound (EADDRINUSE, EACCES).
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
@@ -41,81 +103,63 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   if (allowed === undefined) {
     log.warn('listening on a non-loopback interface without ALLOWED_HOSTS: any Host header is accepted');
   }
-  const mcp = createMcpHandler(
-    () => createMcpServer({ deps, name: options.name, version: options.version, logger, caller: 'http' }),
-    { onerror: (error) => log.warn('mcp request failed', { error: error.message }) },
-  );
-  const mcpNode = toNodeHandler(mcp, {
-    onerror: (error) => log.error('mcp handler error', { error: error.message }),
-  });
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (!isHostAllowed(req.headers.host, allowed) || !isOriginAllowed(header(req, 'origin'), allowed)) {
-      // Both values are attacker-chosen: cap them so refused requests cannot flood the log.
-      log.warn('request refused: host not allowed', {
-        host: req.headers.host?.slice(0, 200),
-        origin: header(req, 'origin')?.slice(0, 200),
-      });
-      return sendJson(res, 403, { error: 'forbidden', message: 'Host or Origin not allowed.' });
-    }
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/mcp') return mcpNode(req, res);
-    if (path === '/health' && options.healthCheckEnabled !== false) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        return sendJson(res, 405, { error: 'method_not_allowed' });
+  const limit = options.rateLimit;
+  let store: RateLimitStore | undefined;
+  if (limit?.enabled) {
+    if (options.redisUrl !== undefined) {
+      const redis = createRedisRateLimitStore({ url: options.redisUrl, keyPrefix: limit.keyPrefix });
+      // Waited for briefly so the first requests are counted; startup never depends on Redis.
+      if (!(await redis.ready(2000))) {
+        log.warn('rate limit: Redis not reachable at startup; retrying in the background', {
+          failMode: limit.failMode,
+        });
       }
-      return sendJson(res, 200, {
-        status: 'healthy',
-        service: LOG_SERVICE,
-        timestamp: new Date().toISOString(),
-      });
+      store = redis;
+    } else {
+      store = createMemoryRateLimitStore();
     }
-    return sendJson(res, 404, { error: 'not_found' });
-  };
-
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log.error('request failed', { error: (error as Error)?.message });
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
-      else res.destroy();
+    log.info('rate limit on', {
+      requests: limit.requests,
+      windowSeconds: limit.windowSeconds,
+      store: store.kind,
+      failMode: limit.failMode,
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
+  }
+  try {
+    const service = await serveHttp({
+      deps,
+      logger,
+      host: options.host,
+      port: options.port,
+      name: options.name,
+      version: options.version,
+      service: LOG_SERVICE,
+      allowedHosts: allowed,
+      healthCheckEnabled: options.healthCheckEnabled,
+      auth: options.auth,
+      rateLimit:
+        store !== undefined && limit !== undefined
+          ? {
+              requests: limit.requests,
+              windowSeconds: limit.windowSeconds,
+              store,
+              onStoreFailure: limit.failMode,
+            }
+          : undefined,
+      metrics: options.metrics,
+      shutdownTimeoutMs: options.shutdownTimeoutMs,
     });
-  });
-  const address = server.address() as AddressInfo;
-  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${hostForUrl}:${address.port}`,
-    port: address.port,
-    close() {
-      closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await mcp.close().catch(() => {});
-        // Idle keep-alive sockets would hold close() open until they time out.
-        server.closeIdleConnections();
-        const force = setTimeout(() => server.closeAllConnections(), 5_000);
-        force.unref();
-        await closed;
-        clearTimeout(force);
-      })();
-      return closing;
-    },
-  };
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+    let closing: Promise<void> | undefined;
+    return {
+      url: service.url,
+      port: service.port,
+      close() {
+        closing ??= service.close().finally(() => store?.close());
+        return closing;
+      },
+    };
+  } catch (error) {
+    await store?.close();
+    throw error;
+  }
 }

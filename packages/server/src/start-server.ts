@@ -3,7 +3,7 @@ import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { DEFAULT_ADAPTERS } from './adapters.js';
 import type { TransportKind } from './cli-args.js';
 import { auditInBackground, checkReadOnlyUser, onFirstUse, type ReadOnlyRefusal } from './doctor.js';
-import { type HttpServerHandle, startHttpServer } from './http.js';
+import { type HttpServerHandle, httpAuthSettings, startHttpServer } from './http.js';
 import { createLogger } from './logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { loadSettings } from './settings.js';
@@ -116,6 +116,17 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
             return okAsync(running(transport, undefined, rt, logger, stdio.ended, () => stdio.close()));
           }
           const { config } = settings;
+          const auth = httpAuthSettings(config);
+          if (auth.isErr()) {
+            return ResultAsync.fromSafePromise(rt.close()).andThen(() =>
+              errAsync<RunningServer, StartFailure>({ kind: 'InvalidConfig', failures: auth.error }),
+            );
+          }
+          if (!config.apiKeyRequired) {
+            logger.warn(
+              'HTTP API keys are off (API_KEY_REQUIRED=false): anyone who reaches the port can query',
+            );
+          }
           return ResultAsync.fromPromise(
             startHttpServer({
               ...common(rt.deps),
@@ -123,6 +134,10 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
               port: config.port,
               allowedHosts: config.allowedHosts,
               healthCheckEnabled: config.healthCheckEnabled,
+              auth: auth.value,
+              rateLimit: config.rateLimit,
+              redisUrl: config.redisUrl,
+              shutdownTimeoutMs: config.shutdownTimeoutMs,
             }),
             (error): StartFailure => ({
               kind: 'ListenFailed',
@@ -134,7 +149,10 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
               logger.info('listening', {
                 url: http.url,
                 mcp: `${http.url}/mcp`,
+                rest: `${http.url}/v1`,
                 health: `${http.url}/health`,
+                ready: `${http.url}/ready`,
+                apiKeys: auth.value.apiKeys.map((k) => k.name),
               });
               // A long-lived HTTP service is never a throwaway probe: audit now, in the background.
               if (!audited) audit();
