@@ -1,3 +1,4 @@
+import { mssqlAdapter } from '@legacybridge/adapter-mssql';
 import { mysqlAdapter } from '@legacybridge/adapter-mysql';
 import { postgresAdapter } from '@legacybridge/adapter-postgres';
 import { sqliteAdapter } from '@legacybridge/adapter-sqlite';
@@ -5,6 +6,12 @@ import type { AdapterDefinition } from '@legacybridge/core';
 
 /**
  * The adapters this package registers by default, by URL scheme: `sqlite:` (and bare file paths),
- * `postgres:`/`postgresql:`, `mysql:`/`mariadb:`. Other schemes are refused with this list.
+ * `postgres:`/`postgresql:`, `mysql:`/`mariadb:`, `mssql:`/`sqlserver:`/`mssql+pyodbc:`. Other schemes
+ * are refused with this list.
  */
-export const DEFAULT_ADAPTERS: readonly AdapterDefinition[] = [sqliteAdapter, postgresAdapter, mysqlAdapter];
+export const DEFAULT_ADAPTERS: readonly AdapterDefinition[] = [
+  sqliteAdapter,
+  postgresAdapter,
+  mysqlAdapter,
+  mssqlAdapter,
+];
