@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdversarialCase, casesFor, LIVE_DIALECTS, type LiveDialect } from './corpus/index.js';
 import { LARGE_OBJECT_OID } from './support/fixture.js';
+import { leftBehind } from './support/leaks.js';
 import {
   createTarget,
   databaseRequired,
@@ -17,24 +18,7 @@ import {
   unavailable,
 } from './support/live.js';
 import { meetsExpectation, type Outcome, probeSessions, type Served, serve } from './support/mcp.js';
-
-/**
- * Known session-layer gaps (adapter bugs, reported, not the guard's): how an answer of the session
- * probe is normalised to hide the one known difference, which the test asserts is still there.
- */
-const SESSION_GAPS: Partial<Record<LiveDialect, { finding: string; normalise: (answer: string) => string }>> =
-  {
-    // ADV-S1: mysql2 connects with the IGNORE_SPACE client flag, so a fresh session's sql_mode has
-    // IGNORE_SPACE; COM_RESET_CONNECTION resets sql_mode to the global value and the adapter does not
-    // restore it, so pooled sessions parse differently depending on whether they were reset.
-    mysql: { finding: 'ADV-S1', normalise: (answer) => answer.replace('IGNORE_SPACE,', '') },
-  };
-
-/** The distinct probe answers with the known session gaps normalised away. */
-function normalised(dialect: LiveDialect, answers: readonly string[]): string[] {
-  const normalise = SESSION_GAPS[dialect]?.normalise ?? ((answer: string) => answer);
-  return [...new Set(answers.map(normalise))].sort();
-}
+import { normalised, SESSION_GAPS } from './support/session-gaps.js';
 
 /** An admin-side change every inventory must notice. */
 const INVENTORY_SELF_CHECK: Record<LiveDialect, string> = {
@@ -70,11 +54,13 @@ for (const dialect of LIVE_DIALECTS) {
     let served: Served | undefined;
     let before: Inventory;
     let sessionsBefore: string[];
+    let locksBefore: string;
     const seen = new Map<string, Outcome>();
 
     beforeAll(async () => {
       target = await createTarget(dialect);
       before = await target.inventory();
+      locksBefore = await target.heldLocks();
       // A statement timeout well above any legitimate case here, so a bomb that slipped in still ends.
       served = await serve(target.url, { DB_TIMEOUT: '5' });
       sessionsBefore = await probeSessions(served, dialect);
@@ -99,12 +85,14 @@ for (const dialect of LIVE_DIALECTS) {
           problems.push(`expected ${c.expect}, got ${outcome.kind}: ${outcome.text.slice(0, 300)}`);
         }
         if (c.leakCheck) {
-          // Read back at once: the probe's own text makes the MySQL adapter reset the connections it uses.
-          const answers = normalised(dialect, await probeSessions(served as Served, dialect));
-          const expected = normalised(dialect, sessionsBefore);
-          if (JSON.stringify(answers) !== JSON.stringify(expected)) {
-            problems.push(`leaves session state: ${answers.join(' | ')} (was ${expected.join(' | ')})`);
-          }
+          const leak = await leftBehind(
+            dialect,
+            served as Served,
+            target as LiveTarget,
+            locksBefore,
+            sessionsBefore,
+          );
+          if (leak !== undefined) problems.push(leak);
         }
         if (c.knownGap !== undefined) {
           // A known gap must still show: once fixed, this turns red until the mark is removed.

@@ -34,3 +34,14 @@ export function timeout(
 ): AdversarialCase {
   return { id, dialects, sql, expect: 'timeout', why, bomb: true, ...extra };
 }
+
+/** A case that must fail with an engine error (after a hidden side effect), leaving nothing behind. */
+export function fail(
+  id: string,
+  dialects: readonly CaseDialect[],
+  sql: string,
+  why: string,
+  extra: Extra = {},
+): AdversarialCase {
+  return { id, dialects, sql, expect: 'fail', why, ...extra };
+}

@@ -151,6 +151,12 @@ export const COMMON_CASES: readonly AdversarialCase[] = [
   refuse('common-unicode-ws-5', ALL, 'SELECT\u20281 FROM customers', 'line separator as whitespace'),
   refuse('common-bom-1', ALL, '\ufeffDELETE FROM customers', 'byte-order mark before DELETE'),
   refuse('common-lone-surrogate-1', ALL, "SELECT '\ud800'", 'not valid Unicode'),
+  refuse(
+    'common-too-long-1',
+    LIVE,
+    `SELECT 1 /* ${'DROP TABLE customers; '.repeat(6000)} */`,
+    'over the SQL length cap',
+  ),
   // explain_query is as strict as run_query.
   refuse('common-explain-tool-1', LIVE, 'DELETE FROM customers', 'explain_query of a write', {
     tool: 'explain_query',

@@ -1,4 +1,4 @@
-import { allow, refuse, timeout } from './build.js';
+import { allow, fail, refuse, timeout } from './build.js';
 import type { AdversarialCase, CaseDialect } from './types.js';
 
 /** MySQL and MariaDB (the live server here is MariaDB 10.11). */
@@ -160,7 +160,6 @@ export const MYSQL_CASES: readonly AdversarialCase[] = [
     'GET_LOCK inside a function: the pooled session must not keep the lock',
     {
       leakCheck: true,
-      knownGap: 'ADV-S2',
     },
   ),
   allow(
@@ -170,7 +169,6 @@ export const MYSQL_CASES: readonly AdversarialCase[] = [
     'sets a user variable and sql_mode inside a function: must not leak',
     {
       leakCheck: true,
-      knownGap: 'ADV-S2',
     },
   ),
   refuse('my-hidden-3', MY, 'SELECT ticket()', 'NEXTVAL inside a function: the read-only session refuses', {
@@ -179,6 +177,29 @@ export const MYSQL_CASES: readonly AdversarialCase[] = [
   allow('my-hidden-4', MY, 'SELECT LAST_INSERT_ID(42)', 'sets the session LAST_INSERT_ID: must not leak', {
     leakCheck: true,
   }),
+  allow(
+    'my-hidden-5',
+    MY,
+    'SELECT * FROM (SELECT grab() AS g) t',
+    'explain_query of a derived table calling the function',
+    {
+      tool: 'explain_query',
+      leakCheck: true,
+    },
+  ),
+  allow('my-hidden-6', MY, 'SELECT grab_fixed()', 'explain_query of a DETERMINISTIC function', {
+    tool: 'explain_query',
+    leakCheck: true,
+  }),
+  fail(
+    'my-hidden-7',
+    MY,
+    'SELECT grab() AS g UNION ALL SELECT (SELECT id FROM customers)',
+    'lock, then an error: the error path',
+    {
+      leakCheck: true,
+    },
+  ),
   // MariaDB ends -- and # comments at a line feed only: what follows a carriage return is comment.
   allow(
     'my-cr-1',
@@ -230,6 +251,9 @@ export const MYSQL_CASES: readonly AdversarialCase[] = [
   refuse('my-sleep-3', MY, "SELECT BENCHMARK(1000000000, MD5('x'))", 'CPU burner', { bomb: true }),
   refuse('my-sleep-4', MY, 'SELECT sleep (30)', 'space before the parenthesis', { bomb: true }),
   refuse('my-sleep-5', MY, 'SELECT (SELECT SLEEP(30)) AS x', 'in a subquery', { bomb: true }),
+  refuse('my-sleep-7', MY, "SELECT MASTER_GTID_WAIT('0-1-999999', 30)", 'MariaDB waits for a GTID position', {
+    bomb: true,
+  }),
   refuse('my-sleep-6', MY, 'DO SLEEP(30)', 'DO evaluates the sleep', { bomb: true }),
   // Bombs the guard cannot see.
   timeout(
@@ -251,6 +275,21 @@ export const MYSQL_CASES: readonly AdversarialCase[] = [
     'unbounded recursive CTE (MariaDB stops recursing at max_recursive_iterations), cross-joined',
   ),
   timeout('my-bomb-4', MY, 'SELECT slow_answer()', 'a stored function that sleeps 30 s'),
+  timeout(
+    'my-bomb-5',
+    MY,
+    'SELECT count(*) FROM seq_1_to_1000000 a, seq_1_to_1000000 b',
+    'SEQUENCE engine cross join (10^12 rows)',
+  ),
+  timeout(
+    'my-bomb-6',
+    MY,
+    'SELECT grab(), slow_answer()',
+    'named lock, then a hidden sleep: the timeout path must reset',
+    {
+      leakCheck: true,
+    },
+  ),
 
   // Must ALLOW.
   allow('my-allow-1', MY, 'SHOW TABLES', 'SHOW'),
@@ -299,5 +338,25 @@ export const MYSQL_CASES: readonly AdversarialCase[] = [
   allow('my-allow-29', MY, "SELECT 'O''Brien', 'a\"b'", 'quotes in strings'),
   allow('my-allow-30', MY, 'SELECT id, LAG(amount) OVER (ORDER BY id) FROM orders', 'window'),
   allow('my-allow-31', MY, 'SHOW INDEX FROM orders', 'SHOW INDEX'),
+  allow(
+    'my-allow-33',
+    MY,
+    "SELECT REPLACE(name, 'a', 'b') FROM customers",
+    'REPLACE() the function, not the statement',
+  ),
+  allow(
+    'my-allow-34',
+    MY,
+    'SELECT * FROM customers USE INDEX (PRIMARY)',
+    'USE inside a SELECT is an index hint',
+  ),
+  allow('my-allow-35', MY, 'SELECT 1 FROM DUAL', 'DUAL'),
+  allow('my-allow-36', MY, "SELECT CONVERT('x' USING utf8mb4)", 'CONVERT … USING'),
+  allow('my-allow-37', MY, String.raw`SELECT \N IS NULL`, String.raw`\N is NULL outside a string`),
+  allow('my-allow-38', MY, 'SELECT status, count(*) FROM orders GROUP BY status WITH ROLLUP', 'WITH ROLLUP'),
+  allow('my-allow-39', MY, 'SELECT seq FROM seq_1_to_5', 'SEQUENCE engine table'),
+  allow('my-allow-40', MY, "SELECT LOCATE('lock', name) FROM customers", 'lock as data'),
+  allow('my-allow-41', MY, 'SHOW PROCESSLIST', 'SHOW PROCESSLIST'),
+  allow('my-allow-42', MY, 'DESCRIBE customers id', 'DESCRIBE one column'),
   allow('my-allow-32', MY, "SELECT CONCAT(name, '; DELETE') FROM customers", 'keyword in CONCAT'),
 ];

@@ -40,12 +40,7 @@ export const ORACLE_CASES: readonly AdversarialCase[] = [
   refuse('ora-pkg-8', ORA, "SELECT HTTPURITYPE('http://evil.example/').GETCLOB() FROM dual", 'URI type'),
   refuse('ora-pkg-9', ORA, "SELECT dbms_java.runjava('x') FROM dual", 'Java'),
   refuse('ora-pkg-10', ORA, "SELECT utl_file.fopen('DIR', 'x', 'w') FROM dual", 'files'),
-  refuse(
-    'ora-pkg-11',
-    ORA,
-    'SELECT * FROM TABLE(dbms_xplan.display)',
-    'dbms_ prefix (over-refused on purpose)',
-  ),
+  allow('ora-allow-18', ORA, 'SELECT * FROM TABLE(dbms_xplan.display)', 'DBMS_XPLAN only reads plans'),
   refuse(
     'ora-pkg-12',
     ORA,
@@ -116,5 +111,6 @@ export const ORACLE_CASES: readonly AdversarialCase[] = [
   allow('ora-allow-13', ORA, "SELECT TO_CHAR(created_at, 'YYYY') FROM customers", 'TO_CHAR'),
   allow('ora-allow-14', ORA, "SELECT NVL(drop_reason, 'none') FROM customers", 'NVL'),
   allow('ora-allow-15', ORA, 'WITH c AS (SELECT id FROM customers) SELECT count(*) FROM c', 'CTE'),
+  allow('ora-allow-17', ORA, "SELECT nq'[a; DROP TABLE x]' FROM dual", 'national q-quote'),
   allow('ora-allow-16', ORA, "SELECT 'BEGIN DELETE FROM t; END;' FROM dual", 'PL/SQL as data'),
 ];

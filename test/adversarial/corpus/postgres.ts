@@ -1,4 +1,4 @@
-import { allow, refuse, timeout } from './build.js';
+import { allow, fail, refuse, timeout } from './build.js';
 import type { AdversarialCase, CaseDialect } from './types.js';
 
 const PG: readonly CaseDialect[] = ['postgres'];
@@ -225,6 +225,53 @@ export const POSTGRES_CASES: readonly AdversarialCase[] = [
       leakCheck: true,
     },
   ),
+  allow(
+    'pg-hidden-5',
+    PG,
+    'SELECT grab_fixed()',
+    'IMMUTABLE function folded while planning: explain_query must reset too',
+    {
+      tool: 'explain_query',
+      leakCheck: true,
+    },
+  ),
+  allow(
+    'pg-hidden-6',
+    PG,
+    'EXPLAIN ANALYZE SELECT grab()',
+    'explain_query of EXPLAIN ANALYZE runs the function',
+    {
+      tool: 'explain_query',
+      leakCheck: true,
+    },
+  ),
+  allow(
+    'pg-hidden-7',
+    PG,
+    'EXPLAIN ANALYZE SELECT grab()',
+    'run_query of EXPLAIN ANALYZE runs the function',
+    {
+      leakCheck: true,
+    },
+  ),
+  fail(
+    'pg-hidden-8',
+    PG,
+    'SELECT grab(), 1 / (SELECT count(*) - 5 FROM customers)',
+    'lock, then division by zero: the error path must reset',
+    {
+      leakCheck: true,
+    },
+  ),
+  allow(
+    'pg-hidden-9',
+    PG,
+    'SELECT * FROM (SELECT grab()) g, (SELECT remember()) r',
+    'both in one statement',
+    {
+      leakCheck: true,
+    },
+  ),
   refuse('pg-hidden-4', PG, 'SELECT ticket()', 'nextval inside a function: the session refuses', {
     refusedBy: 'session',
   }),
@@ -289,6 +336,39 @@ export const POSTGRES_CASES: readonly AdversarialCase[] = [
     "SELECT '\\'; DROP TABLE customers; --'",
     'with standard_conforming_strings off the string would not end; on, it does: refused either way',
   ),
+  refuse(
+    'pg-lex-1',
+    PG,
+    'SELECT 1 AS a$$, pg_sleep(5), $$x$$',
+    '$ inside a name does not open a dollar quote',
+    {
+      bomb: true,
+    },
+  ),
+  refuse('pg-lex-2', PG, "SELECT 1 /* ' */, pg_sleep(5) --'", 'a quote inside a comment opens nothing', {
+    bomb: true,
+  }),
+  refuse('pg-lex-3', PG, "SELECT '/*', pg_sleep(5), '*/'", 'comment markers inside strings open nothing', {
+    bomb: true,
+  }),
+  refuse(
+    'pg-lex-4',
+    PG,
+    String.raw`SELECT 'a\', pg_sleep(5), '\'`,
+    'backslashes under both string settings',
+    {
+      bomb: true,
+    },
+  ),
+  refuse(
+    'pg-lex-5',
+    PG,
+    'SELECT 1 AS x$a$; DROP TABLE customers; SELECT $a$ $a$',
+    'x$a$ is a name, not a quote',
+  ),
+  refuse('pg-lex-6', PG, 'SELECT U&"!0070g_sleep" UESCAPE \'!\' (5)', 'U& name with a custom escape', {
+    bomb: true,
+  }),
   refuse('pg-into-2b', PG, 'TABLE customers; DROP TABLE customers', 'TABLE then DDL'),
   refuse(
     'pg-merge-1',
@@ -340,6 +420,15 @@ export const POSTGRES_CASES: readonly AdversarialCase[] = [
     'two billion rows',
   ),
   timeout('pg-bomb-4', PG, 'SELECT slow_answer()', 'a user function that calls pg_sleep(30)'),
+  timeout(
+    'pg-bomb-6',
+    PG,
+    'SELECT grab(), slow_answer()',
+    'session lock, then a hidden sleep: the timeout path must reset',
+    {
+      leakCheck: true,
+    },
+  ),
   timeout(
     'pg-bomb-5',
     PG,

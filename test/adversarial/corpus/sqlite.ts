@@ -170,5 +170,9 @@ export const SQLITE_CASES: readonly AdversarialCase[] = [
   allow('lite-allow-23', LITE, 'SELECT 1 AS "update", 2 AS [delete], 3 AS `insert`', 'quoted keywords'),
   allow('lite-allow-24', LITE, 'VALUES (1), (2)', 'VALUES'),
   allow('lite-cr-1', LITE, "SELECT 1 --\r; ATTACH 'x' AS y", 'SQLite ends -- comments at a line feed only'),
+  allow('lite-allow-26', LITE, 'PRAGMA main.table_info(customers)', 'schema-qualified introspection'),
+  allow('lite-allow-27', LITE, "SELECT replace(name, 'a', 'b') FROM customers", 'replace() the function'),
+  allow('lite-allow-28', LITE, 'PRAGMA data_version', 'bare read'),
+  refuse('lite-pragma-21', LITE, 'PRAGMA integrity_check', 'not on the allow-list: scans the whole file'),
   allow('lite-allow-25', LITE, 'SELECT total(amount), count(DISTINCT customer_id) FROM orders', 'total'),
 ];

@@ -16,8 +16,10 @@ export const LIVE_DIALECTS: readonly LiveDialect[] = ['postgres', 'mysql', 'sqli
  * - `refuse`: the call must fail with a reason, and change nothing.
  * - `allow`: the call must succeed (the SQL is valid on every live dialect listed).
  * - `timeout`: the call must fail with a timeout within DB_TIMEOUT + 1 s (bombs.test.ts only).
+ * - `fail`: the call must fail, for any reason the engine gives (used where a statement errors after
+ *   a hidden side effect, to test the error path's reset), and change nothing.
  */
-export type Expectation = 'refuse' | 'allow' | 'timeout';
+export type Expectation = 'refuse' | 'allow' | 'timeout' | 'fail';
 
 export interface AdversarialCase {
   /** Unique, stable: `<dialect or area>-<topic>-<n>`. Findings and known gaps refer to it. */

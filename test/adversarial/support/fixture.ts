@@ -1,7 +1,8 @@
 /**
  * The fixture every live database gets: the same three tables, a view, a sequence, a function that
  * writes, a function that sleeps, a trigger — and on PostgreSQL the dblink extension and a large
- * object. The corpus refers to these names. Functions with innocent names hide what the guard
+ * object. The corpus refers to these names. grab_fixed() is (wrongly, as legacy code often is) declared
+IMMUTABLE/DETERMINISTIC, so a planner may run it while only planning (explain_query). Functions with innocent names hide what the guard
  * refuses in plain SQL (a write, a session lock, a setting, a user variable, a sequence step, a
  * large object): the guard cannot see inside them, so only the read-only session and the reset
  * of the pooled connection stand in the way — which is what those cases test.
@@ -43,6 +44,8 @@ BEGIN INSERT INTO audit_log VALUES (NEW.id, 'order'); RETURN NEW; END $$;
 CREATE TRIGGER orders_audit AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION orders_audit_fn();
 CREATE FUNCTION grab() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN PERFORM pg_advisory_lock(4244); RETURN true; END $$;
+CREATE FUNCTION grab_fixed() RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN PERFORM pg_advisory_lock(4245); RETURN true; END $$;
 CREATE FUNCTION remember() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
 BEGIN PERFORM set_config('statement_timeout', '0', false); PERFORM set_config('search_path', 'pg_temp, public', false);
 RETURN current_setting('statement_timeout'); END $$;
@@ -73,6 +76,8 @@ BEGIN DO SLEEP(30); RETURN 42; END//
 CREATE TRIGGER orders_audit AFTER INSERT ON orders FOR EACH ROW
 BEGIN INSERT INTO audit_log VALUES (NEW.id, 'order'); END//
 CREATE FUNCTION grab() RETURNS int NO SQL
+BEGIN RETURN GET_LOCK('lb_adv', 0); END//
+CREATE FUNCTION grab_fixed() RETURNS int DETERMINISTIC NO SQL
 BEGIN RETURN GET_LOCK('lb_adv', 0); END//
 CREATE FUNCTION remember() RETURNS int NO SQL
 BEGIN SET @lb_adv = 7; SET SESSION sql_mode = 'ANSI_QUOTES'; RETURN 1; END//

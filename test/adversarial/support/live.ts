@@ -21,6 +21,11 @@ export interface LiveTarget {
   readonly admin: AdminClient;
   /** Checksums, objects, roles, locks, sessions, large objects, files — through the admin connection. */
   inventory(): Promise<Inventory>;
+  /**
+   * Session state held on the server right now, read by the admin connection: advisory locks
+   * (PostgreSQL), the named lock 'lb_adv' (MariaDB). Cheap, for a check right after one case.
+   */
+  heldLocks(): Promise<string>;
   /** Text of the statements of ours (containing `marker`) still running on the server; SQLite: busy runners. */
   running(marker: string): Promise<string[]>;
   drop(): Promise<void>;
@@ -147,6 +152,11 @@ async function createPostgres(): Promise<LiveTarget> {
       inv.files = pwnedFiles();
       return inv;
     },
+    heldLocks: () =>
+      q(
+        `SELECT coalesce(string_agg(objid::text || ':' || mode, ',' ORDER BY objid), '') FROM pg_locks
+         WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      ),
     async running(marker) {
       return (
         await admin.rows(
@@ -229,6 +239,7 @@ async function createMariadb(): Promise<LiveTarget> {
       inv.files = pwnedFiles();
       return inv;
     },
+    heldLocks: () => q("SELECT COALESCE(IS_USED_LOCK('lb_adv'), '')"),
     async running(marker) {
       return (
         await admin.rows(
@@ -274,6 +285,7 @@ async function createSqlite(): Promise<LiveTarget> {
       inv.files = pwnedFiles();
       return inv;
     },
+    heldLocks: async () => '',
     async running() {
       // The runner is a child process of the server: ours are found by the server (see bombs.test.ts).
       return [];

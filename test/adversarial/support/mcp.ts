@@ -25,7 +25,9 @@ export function outcomeOf(result: ToolResult): Outcome {
   const text = textOf(result);
   if (!result.isError) return { kind: 'ok', text };
   if (text.startsWith('Refused: ')) return { kind: 'refused', text };
-  if (text.startsWith('Invalid sql: ')) return { kind: 'invalid', text };
+  // The guard's refusals of unreadable or oversized text name their reason too.
+  if (text.startsWith('Invalid sql: ') || text.startsWith('The SQL is longer than'))
+    return { kind: 'invalid', text };
   if (text.startsWith('The query was stopped after') || text.startsWith('The query was cancelled')) {
     return { kind: 'timeout', text };
   }
@@ -44,6 +46,8 @@ export function meetsExpectation(c: AdversarialCase, outcome: Outcome): boolean 
       );
     case 'timeout':
       return outcome.kind === 'timeout';
+    case 'fail':
+      return outcome.kind !== 'ok' && outcome.text.length > 20;
   }
 }
 
