@@ -102,6 +102,24 @@ const POSTGRES: readonly FunctionDenyGroup[] = [
   },
   // Advisory locks outlive the query on a pooled connection.
   { effect: 'takes or releases advisory locks', prefixes: ['pg_advisory_', 'pg_try_advisory_'] },
+  // Index and heap maintenance that a READ ONLY transaction does not stop (checked on 15:
+  // gin_clean_pending_list and brin_*summarize* run there) and a rollback does not undo; plus the
+  // pg_visibility and pg_surgery extensions' page writers.
+  {
+    effect: 'rewrites index or table pages directly, which a rollback does not undo',
+    names: [
+      'brin_summarize_new_values',
+      'brin_summarize_range',
+      'brin_desummarize_range',
+      'gin_clean_pending_list',
+      'pg_truncate_visibility_map',
+      'heap_force_kill',
+      'heap_force_freeze',
+    ],
+  },
+  // Assigning a transaction ID works in a READ ONLY transaction (checked on 15) and advances the
+  // server's transaction counter for good; txid_current_if_assigned() only reads.
+  { effect: 'assigns a transaction ID', names: ['txid_current', 'pg_current_xact_id'] },
   // Sequence changes are never rolled back.
   { effect: 'advances or sets a sequence', names: ['nextval', 'setval'] },
   // These run SQL text given as a string, which the guard cannot see.
