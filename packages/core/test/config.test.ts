@@ -22,9 +22,14 @@ const MALFORMED: Record<Exclude<ConfigVariable, 'ALLOWED_HOSTS'>, string> = {
   LOG_LEVEL: 'verbose',
   LOG_FORMAT: 'xml',
   API_KEY_REQUIRED: 'sure',
+  API_KEYS: ' ',
+  ALLOW_UNAUTHENTICATED: 'perhaps',
   RATE_LIMIT_ENABLED: 'enabled',
   RATE_LIMIT_REQUESTS: '-5',
   RATE_LIMIT_WINDOW: '1.5',
+  RATE_LIMIT_FAIL_MODE: 'sometimes',
+  RATE_LIMIT_KEY_PREFIX: '   ',
+  SHUTDOWN_TIMEOUT: '25s',
   HEALTH_CHECK_ENABLED: '2',
   METRICS_ENABLED: 'nope',
   METRICS_PORT: '0',
@@ -34,6 +39,8 @@ const MALFORMED: Record<Exclude<ConfigVariable, 'ALLOWED_HOSTS'>, string> = {
   SCHEMA_CACHE_MAX_ENTRIES: '0',
   SCHEMA_CACHE_MAX_BYTES: '1000',
   SCHEMA_CACHE_CHECK_INTERVAL: '-1',
+  QUERY_CACHE_TTL: 'forever',
+  QUERY_CACHE_MAX_ENTRY_BYTES: '12',
 };
 
 describe('loadConfig', () => {
@@ -60,7 +67,16 @@ describe('loadConfig', () => {
     expect(config.apiKeyRequired).toBe(false);
     expect(config.healthCheckEnabled).toBe(true);
     expect(config.metrics).toEqual({ enabled: true, port: undefined });
-    expect(config.rateLimit).toEqual({ enabled: false, requests: 100, windowSeconds: 60 });
+    expect(config.rateLimit).toEqual({
+      enabled: false,
+      requests: 100,
+      windowSeconds: 60,
+      failMode: 'open',
+      keyPrefix: 'legacybridge:ratelimit:',
+    });
+    expect(config.apiKeys).toBeUndefined();
+    expect(config.allowUnauthenticated).toBe(false);
+    expect(config.shutdownTimeoutMs).toBe(25_000);
     // The guide's schema_cache is an LRU of 100 entries; it names no TTL, so five minutes (its Redis TTL).
     expect(config.schemaCache).toEqual({
       ttlMs: 300_000,
@@ -148,7 +164,7 @@ describe('loadConfig', () => {
 
   it('never echoes a secret’s value', () => {
     const secrets = Object.entries(CONFIG_VARIABLES).filter(([, spec]) => 'secret' in spec && spec.secret);
-    expect(secrets.map(([name]) => name).sort()).toEqual(['DATABASE_URL', 'DB_PASSWORD', 'REDIS_URL']);
+    expect(secrets.map(([name]) => name).sort()).toEqual(['API_KEYS', 'DATABASE_URL', 'DB_PASSWORD', 'REDIS_URL']);
     const env = {
       DATABASE_URL: 'postgresql://admin:hunter2@db/prod',
       REDIS_URL: 'redis://:s3cr3t@cache:6379',

@@ -126,6 +126,16 @@ describe('searchSchema', () => {
       expect(quantity.matches.find((m) => m.column === 'QTY_01')?.matched).toBe('abbreviation');
     });
 
+    it('cuts a crowd of equal matches in listing order, a table before its columns', async () => {
+      const many = Array.from({ length: 40 }, (_, i) =>
+        fakeTable(`T${String(39 - i).padStart(2, '0')}`, [col, ['CUST_NO', 'CHAR(8)', 'text']]),
+      );
+      const d = deps([...many, fakeTable('CUST_NO', [col])]);
+      const { matches } = (await searchSchema(d, { query: 'cust_no', limit: 4 }))._unsafeUnwrap();
+      expect(labels(matches)).toEqual(['CUST_NO', 'T00.CUST_NO', 'T01.CUST_NO', 'T02.CUST_NO']);
+      expect(matches.map((m) => m.matched)).toEqual(['exact', 'exact', 'exact', 'exact']);
+    });
+
     it('reads the catalog once: later searches cost no catalog query', async () => {
       const d = legacy();
       await searchSchema(d, { query: 'cust' });

@@ -53,23 +53,24 @@ const RANK: Record<MatchKind, number> = {
 interface NameGroup {
   readonly lower: string;
   readonly parts: readonly string[];
-  /** Indexes into snapshot.tables. */
-  readonly tables: number[];
-  /** Indexes into snapshot.columns. */
-  readonly columns: number[];
-}
-
-interface CommentEntry {
-  readonly words: readonly string[];
-  readonly table?: number | undefined;
-  readonly column?: number | undefined;
+  /** Member ids: table i is 2·i, column c is 2·c + 1. */
+  readonly members: number[];
 }
 
 interface SearchIndex {
   readonly groups: readonly NameGroup[];
-  readonly comments: readonly CommentEntry[];
-  /** Listing rank of each column's table (columns sort after their table, by position). */
-  readonly columnRank: Int32Array;
+  /** Distinct words of all comments, sorted, for prefix lookups by binary search. */
+  readonly commentWords: readonly string[];
+  /** Member ids whose comment has `commentWords[i]`. */
+  readonly commentMembers: readonly (readonly number[])[];
+  /** Listing order of each member (unique): a table's columns follow it, in their order. */
+  readonly rank: Float64Array;
+  /** Index into `groups` of each member. */
+  readonly memberGroup: Int32Array;
+  /** Name part → the groups whose names have it. */
+  readonly partGroups: ReadonlyMap<string, readonly number[]>;
+  /** The distinct parts that are not numbers: the only ones typos and abbreviations are tried on. */
+  readonly alphaParts: readonly string[];
 }
 
 /** The index of a snapshot, built on the first search and kept with it. */
@@ -77,43 +78,69 @@ function indexOf(snapshot: SchemaSnapshot): SearchIndex {
   return snapshot.derive(`search:${snapshot.columns === undefined ? 'tables' : 'all'}`, buildIndex);
 }
 
+const tableId = (i: number) => 2 * i;
+const columnId = (c: number) => 2 * c + 1;
+
 function buildIndex(snapshot: SchemaSnapshot): SearchIndex {
-  const byName = new Map<string, NameGroup>();
-  const groupOf = (name: string): NameGroup => {
+  const byName = new Map<string, number>();
+  const groups: { lower: string; parts: string[]; members: number[] }[] = [];
+  const columns = snapshot.columns ?? [];
+  const size = 2 * Math.max(snapshot.tables.length, columns.length) + 2;
+  const memberGroup = new Int32Array(size);
+  const add = (name: string, id: number) => {
     const lower = name.toLowerCase();
-    let group = byName.get(lower);
-    if (group === undefined) {
-      group = { lower, parts: nameParts(name), tables: [], columns: [] };
-      byName.set(lower, group);
+    let g = byName.get(lower);
+    if (g === undefined) {
+      g = groups.length;
+      groups.push({ lower, parts: nameParts(name), members: [] });
+      byName.set(lower, g);
     }
-    return group;
+    groups[g]!.members.push(id);
+    memberGroup[id] = g;
   };
-  const comments: CommentEntry[] = [];
+  const byWord = new Map<string, number[]>();
+  const addComment = (comment: string | undefined, id: number) => {
+    if (!comment) return;
+    for (const w of new Set(comment.toLowerCase().split(/[^\p{L}\p{N}]+/u))) {
+      if (w.length === 0) continue;
+      const list = byWord.get(w);
+      if (list) list.push(id);
+      else byWord.set(w, [id]);
+    }
+  };
+  const rank = new Float64Array(size);
   const tableRank = new Map<string, number>();
   snapshot.tables.forEach((t, i) => {
-    groupOf(t.name).tables.push(i);
+    add(t.name, tableId(i));
+    addComment(t.comment, tableId(i));
     tableRank.set(`${t.schema ?? ''}\u0000${t.name}`, i);
-    if (t.comment) comments.push({ words: commentWords(t.comment), table: i });
+    rank[tableId(i)] = i * (columns.length + 1);
   });
-  const columns = snapshot.columns ?? [];
-  const columnRank = new Int32Array(columns.length);
   columns.forEach((c, i) => {
-    groupOf(c.name).columns.push(i);
-    columnRank[i] = tableRank.get(`${c.table.schema ?? ''}\u0000${c.table.name}`) ?? snapshot.tables.length;
-    if (c.comment) comments.push({ words: commentWords(c.comment), column: i });
+    add(c.name, columnId(i));
+    addComment(c.comment, columnId(i));
+    const t = tableRank.get(`${c.table.schema ?? ''}\u0000${c.table.name}`) ?? snapshot.tables.length;
+    // After its table, in the adapter's column order (ordinal).
+    rank[columnId(i)] = t * (columns.length + 1) + 1 + i;
   });
-  return { groups: [...byName.values()], comments, columnRank };
-}
-
-function commentWords(comment: string): readonly string[] {
-  return [
-    ...new Set(
-      comment
-        .toLowerCase()
-        .split(/[^\p{L}\p{N}]+/u)
-        .filter((w) => w.length > 0),
-    ),
-  ];
+  const commentWords = [...byWord.keys()].sort();
+  const partGroups = new Map<string, number[]>();
+  groups.forEach((group, g) => {
+    for (const part of new Set(group.parts)) {
+      const list = partGroups.get(part);
+      if (list) list.push(g);
+      else partGroups.set(part, [g]);
+    }
+  });
+  return {
+    groups,
+    memberGroup,
+    partGroups,
+    alphaParts: [...partGroups.keys()].filter((part) => !isNumber(part)),
+    commentWords,
+    commentMembers: commentWords.map((w) => byWord.get(w)!),
+    rank,
+  };
 }
 
 interface WordHit {
@@ -134,243 +161,342 @@ export function queryWords(query: string): string[] {
   ];
 }
 
+/** Everything a name earned from the query. */
+interface GroupScore {
+  readonly score: number;
+  readonly matched: MatchKind;
+  readonly reason: string;
+  /** Query words the name matched by more than an abbreviation (a comment adds nothing to those). */
+  readonly strong: ReadonlySet<string>;
+}
+
+/** Members sharing a score: a name's tables, a name's columns, or one member with comment points. */
+interface Bucket {
+  readonly score: number;
+  readonly matched: MatchKind;
+  readonly reason: string;
+  readonly members: readonly number[];
+}
+
 /**
  * Tables and columns of `snapshot` ranked against `query`: per word, exact name > name prefix > word
  * part (`ORD_HDR_2003`, `CustMst` split into parts) > substring > one typo > comment > abbreviation
  * (`cust` ↔ customer, `hdr` ↔ header, `qty` ↔ quantity, and compounds such as `CUSTMST` ↔
- * "customer master"); the words' points add up. Best first, at most `limit`.
+ * "customer master"); the words' points add up; a table outranks a column with the same points.
+ * Best first, at most `limit`. Each distinct name is scored once, and only the returned matches are
+ * built as objects, so a warm search over 5,000 tables × 15 columns costs milliseconds.
  */
 export function searchSnapshot(snapshot: SchemaSnapshot, query: string, limit: number): RankedMatch[] {
   const words = queryWords(query);
   if (words.length === 0) return [];
   const index = indexOf(snapshot);
-  // Score every distinct name once; tables and columns sharing a name share the score.
-  const scored: {
-    group: NameGroup;
-    score: number;
-    matched: MatchKind;
-    reason: string;
-    words: ReadonlySet<string>;
-  }[] = [];
-  for (const group of index.groups) {
-    const hit = scoreGroup(group, words);
-    if (hit !== undefined) scored.push({ group, ...hit });
-  }
-  const candidates: Candidate[] = [];
-  for (const s of scored) {
-    for (const t of s.group.tables) {
-      candidates.push({
-        score: s.score + 1,
-        rank: t * 2,
-        table: t,
-        matched: s.matched,
-        reason: s.reason,
-        words: s.words,
-      });
+  const comments = commentHits(index, words);
+  const { hits, covers } = collectHits(index, words);
+  const buckets: Bucket[] = [];
+  const scored = new Uint8Array(index.groups.length);
+  const candidates = new Set<number>([...hits.keys(), ...covers.keys()]);
+  for (const g of candidates) {
+    const group = index.groups[g]!;
+    const hit = scoreGroup(words, hits.get(g) ?? new Array(words.length), covers.get(g));
+    if (hit === undefined) continue;
+    let tables: number[] | undefined;
+    let columns: number[] | undefined;
+    for (const id of group.members) {
+      const mentioned = comments.size > 0 ? comments.get(id) : undefined;
+      const extra = mentioned?.filter((w) => !hit.strong.has(w));
+      if (extra !== undefined && extra.length > 0) {
+        buckets.push({
+          score: hit.score + (id % 2 === 0 ? 1 : 0) + SCORE.comment * extra.length,
+          matched: hit.matched,
+          reason: `${hit.reason}; ${commentReason(extra)}`,
+          members: [id],
+        });
+      } else if (id % 2 === 0) {
+        tables ??= [];
+        tables.push(id);
+      } else {
+        columns ??= [];
+        columns.push(id);
+      }
     }
-    for (const c of s.group.columns) {
-      candidates.push({
-        score: s.score,
-        rank: index.columnRank[c]! * 2 + 1,
-        column: c,
-        matched: s.matched,
-        reason: s.reason,
-        words: s.words,
-      });
-    }
+    if (tables)
+      buckets.push({ score: hit.score + 1, matched: hit.matched, reason: hit.reason, members: tables });
+    if (columns)
+      buckets.push({ score: hit.score, matched: hit.matched, reason: hit.reason, members: columns });
+    scored[g] = 1;
   }
-  addCommentHits(index, words, candidates);
-  return top(candidates, limit).map((c) => toMatch(snapshot, c));
+  // Names that matched nothing but whose comment did.
+  for (const [id, found] of comments) {
+    if (scored[index.memberGroup[id]!] === 1) continue;
+    buckets.push({
+      score: SCORE.comment * found.length + (id % 2 === 0 ? 1 : 0),
+      matched: 'comment',
+      reason: commentReason(found),
+      members: [id],
+    });
+  }
+  return top(buckets, index.rank, limit).map(([id, bucket]) => toMatch(snapshot, id, bucket));
 }
 
-interface Candidate {
-  score: number;
-  /** Listing order, to break ties: a table's columns follow it. */
-  readonly rank: number;
-  readonly table?: number | undefined;
-  readonly column?: number | undefined;
-  matched: MatchKind;
-  reason: string;
-  /** Query words the name itself matched by more than an abbreviation (a comment adds nothing to those). */
-  readonly words: ReadonlySet<string>;
+function commentReason(found: readonly string[]): string {
+  return found.map((w) => `comment mentions "${w}"`).join('; ');
 }
 
-// A comment counts for the words the name did not match, or matched only as a guessed abbreviation:
-// "credit" finds CREDLMT by its comment "Credit limit" as well as by its letters, while CUSTMST,
-// matched by its prefix "cust", is not counted twice for its comment "Customer master".
-function addCommentHits(index: SearchIndex, words: readonly string[], candidates: Candidate[]) {
-  const usable = words.filter((w) => w.length >= 3);
-  if (usable.length === 0 || index.comments.length === 0) return;
-  const byKey = new Map<string, Candidate>();
-  for (const c of candidates) byKey.set(c.table !== undefined ? `t${c.table}` : `c${c.column}`, c);
-  for (const entry of index.comments) {
-    const key = entry.table !== undefined ? `t${entry.table}` : `c${entry.column}`;
-    const existing = byKey.get(key);
-    const found = usable.filter(
-      (w) => existing?.words.has(w) !== true && entry.words.some((cw) => cw.startsWith(w)),
-    );
-    if (found.length === 0) continue;
-    const reason = found.map((w) => `comment mentions "${w}"`).join('; ');
-    if (existing) {
-      existing.score += SCORE.comment * found.length;
-      existing.reason = `${existing.reason}; ${reason}`;
-    } else {
-      const isTable = entry.table !== undefined;
-      const candidate: Candidate = {
-        score: SCORE.comment * found.length + (isTable ? 1 : 0),
-        rank: isTable ? entry.table! * 2 : index.columnRank[entry.column!]! * 2 + 1,
-        table: entry.table,
-        column: entry.column,
-        matched: 'comment',
-        reason,
-        words: new Set(),
-      };
-      candidates.push(candidate);
-      byKey.set(key, candidate);
+/** Member id → the query words (three letters or more) its comment has a word starting with. */
+function commentHits(index: SearchIndex, words: readonly string[]): Map<number, string[]> {
+  const hits = new Map<number, string[]>();
+  const { commentWords, commentMembers } = index;
+  for (const w of words) {
+    if (w.length < 3) continue;
+    const seen = new Set<number>();
+    for (
+      let i = lowerBound(commentWords, w);
+      i < commentWords.length && commentWords[i]!.startsWith(w);
+      i++
+    ) {
+      for (const id of commentMembers[i]!) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const list = hits.get(id);
+        if (list) list.push(w);
+        else hits.set(id, [w]);
+      }
     }
   }
+  return hits;
 }
 
-// Best `limit` by score, then listing order. Sorting all candidates is fine at legacy scale: tens
-// of thousands of numbers sort in a few milliseconds, and most queries match far fewer.
-function top(candidates: Candidate[], limit: number): Candidate[] {
-  candidates.sort((a, b) => b.score - a.score || a.rank - b.rank);
-  return candidates.slice(0, limit);
+function lowerBound(sorted: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
-function toMatch(snapshot: SchemaSnapshot, c: Candidate): RankedMatch {
-  if (c.table !== undefined) {
-    const t = snapshot.tables[c.table]!;
+// The best `limit` members by score, then listing order: buckets in score order, and within one
+// score only the members that can still make the answer are sorted (typed-array sort of ranks).
+function top(buckets: Bucket[], rank: Float64Array, limit: number): [number, Bucket][] {
+  buckets.sort((a, b) => b.score - a.score);
+  const out: [number, Bucket][] = [];
+  let i = 0;
+  while (i < buckets.length && out.length < limit) {
+    const score = buckets[i]!.score;
+    const tier: Bucket[] = [];
+    let size = 0;
+    while (i < buckets.length && buckets[i]!.score === score) {
+      tier.push(buckets[i]!);
+      size += buckets[i]!.members.length;
+      i++;
+    }
+    // Ranks are unique: the need-th smallest rank of the tier is the cut, found by a typed-array sort.
+    const keys = new Float64Array(size);
+    let k = 0;
+    for (const bucket of tier) for (const id of bucket.members) keys[k++] = rank[id]!;
+    keys.sort();
+    const need = Math.min(limit - out.length, size);
+    const cut = keys[need - 1]!;
+    const picked: [number, Bucket][] = [];
+    for (const bucket of tier) {
+      for (const id of bucket.members) if (rank[id]! <= cut) picked.push([id, bucket]);
+    }
+    picked.sort((a, b) => rank[a[0]]! - rank[b[0]]!);
+    out.push(...picked);
+  }
+  return out;
+}
+
+function toMatch(snapshot: SchemaSnapshot, id: number, b: Bucket): RankedMatch {
+  if (id % 2 === 0) {
+    const t = snapshot.tables[id / 2]!;
     return {
       type: 'table',
       schema: t.schema,
       table: t.name,
-      score: c.score,
-      matched: c.matched,
-      reason: c.reason,
+      score: b.score,
+      matched: b.matched,
+      reason: b.reason,
     };
   }
-  const col = snapshot.columns![c.column!]!;
+  const col = snapshot.columns![(id - 1) / 2]!;
   return {
     type: 'column',
     schema: col.table.schema,
     table: col.table.name,
     column: col.name,
-    score: c.score,
-    matched: c.matched,
-    reason: c.reason,
+    score: b.score,
+    matched: b.matched,
+    reason: b.reason,
   };
 }
 
-function scoreGroup(
-  group: NameGroup,
+type CoverHit = { readonly part: string; readonly cover: readonly CoverSegment[] };
+
+/**
+ * Every name any query word reaches, with each word's best hit. Whole names are scanned once per word
+ * (one indexOf each: exact, prefix, substring; then a length-gated typo check); typos and
+ * abbreviations are tried once per distinct name part and spread to the names having it through the
+ * part index — legacy schemas repeat a few dozen parts across thousands of names.
+ */
+function collectHits(
+  index: SearchIndex,
   words: readonly string[],
-): { score: number; matched: MatchKind; reason: string; words: ReadonlySet<string> } | undefined {
-  const hits = words.map((w) => scoreWord(group, w));
-  // Words matched weakly or not at all may together spell a compound part: CUSTMST = cust + mst for
-  // "customer master". Only covers of a whole part count, so stray letters never match; a cover
-  // replaces those words' single hits when it is worth more.
-  const weak = words.filter(
-    (w, i) =>
-      (hits[i] === undefined || hits[i]!.kind === 'abbreviation') && w.length >= 3 && !/^\d+$/.test(w),
-  );
-  if (weak.length >= 2) {
-    let bestGain = 0;
-    let bestCover: { part: string; cover: CoverSegment[] } | undefined;
-    for (const part of group.parts) {
-      const cover = coverByWords(part, weak);
+): { hits: Map<number, (WordHit | undefined)[]>; covers: Map<number, CoverHit[]> } {
+  const hits = new Map<number, (WordHit | undefined)[]>();
+  const offer = (g: number, wi: number, hit: WordHit) => {
+    let row = hits.get(g);
+    if (row === undefined) {
+      row = new Array(words.length);
+      hits.set(g, row);
+    }
+    const current = row[wi];
+    if (current === undefined || hit.score > current.score) row[wi] = hit;
+  };
+  const { groups, partGroups, alphaParts } = index;
+  words.forEach((w, wi) => {
+    const numeric = isNumber(w);
+    const typoable = !numeric && w.length >= 4;
+    for (let g = 0; g < groups.length; g++) {
+      const lower = groups[g]!.lower;
+      const at = lower.indexOf(w);
+      if (at === 0) {
+        offer(
+          g,
+          wi,
+          lower.length === w.length
+            ? { kind: 'exact', score: SCORE.exact, reason: `name is "${w}"` }
+            : { kind: 'prefix', score: SCORE.prefix, reason: `name starts with "${w}"` },
+        );
+      } else if (at > 0 && w.length >= 3) {
+        offer(g, wi, { kind: 'substring', score: SCORE.substring, reason: `name contains "${w}"` });
+      } else if (typoable && Math.abs(lower.length - w.length) <= 1) {
+        const typo = oneTypo(w, lower);
+        if (typo !== undefined) {
+          offer(g, wi, {
+            kind: 'typo',
+            score: SCORE.typo - (typo === 'transposition' ? 1 : 0),
+            reason: `name is "${w}" with one ${typo}`,
+          });
+        }
+      }
+    }
+    const exactPart: WordHit = { kind: 'part', score: SCORE.part, reason: `name part "${w}"` };
+    for (const g of partGroups.get(w) ?? []) offer(g, wi, exactPart);
+    // A one-character slip in a number is another number, not a typo; numbers abbreviate nothing.
+    if (numeric) return;
+    for (const part of alphaParts) {
+      if (part === w) continue;
+      const hit = partHit(part, w);
+      if (hit !== undefined) for (const g of partGroups.get(part)!) offer(g, wi, hit);
+    }
+  });
+  // Words may together spell a compound part: CUSTMST = cust + mst for "customer master".
+  const covers = new Map<number, CoverHit[]>();
+  const alphaWords = words.filter((w) => w.length >= 3 && !isNumber(w));
+  if (alphaWords.length >= 2) {
+    for (const part of alphaParts) {
+      const cover = coverByWords(part, alphaWords);
       if (cover === undefined) continue;
-      const gain = cover.reduce(
+      for (const g of partGroups.get(part)!) {
+        const list = covers.get(g);
+        if (list) list.push({ part, cover });
+        else covers.set(g, [{ part, cover }]);
+      }
+    }
+  }
+  return { hits, covers };
+}
+
+/**
+ * A name's score from its words' best hits. A compound cover replaces the hits of the words it uses
+ * when that is worth more: only covers of a whole part count, so stray letters never match.
+ */
+function scoreGroup(
+  words: readonly string[],
+  row: readonly (WordHit | undefined)[],
+  covers: readonly CoverHit[] | undefined,
+): GroupScore | undefined {
+  const hits = [...row];
+  if (covers !== undefined) {
+    let bestGain = 0;
+    let best: CoverHit | undefined;
+    for (const candidate of covers) {
+      const gain = candidate.cover.reduce(
         (sum, seg) => sum + abbreviationPoints(seg) - (hits[words.indexOf(seg.word)]?.score ?? 0),
         0,
       );
       if (gain > bestGain) {
         bestGain = gain;
-        bestCover = { part, cover };
+        best = candidate;
       }
     }
-    if (bestCover !== undefined) {
-      for (const seg of bestCover.cover) {
+    if (best !== undefined) {
+      for (const seg of best.cover) {
         hits[words.indexOf(seg.word)] = {
           kind: seg.kind === 'exact' ? 'part' : 'abbreviation',
           score: abbreviationPoints(seg),
           reason:
             seg.kind === 'exact'
-              ? `"${seg.word}" is part of "${bestCover.part}"`
-              : `"${bestCover.part}" abbreviates "${seg.word}" as "${seg.segment}"`,
+              ? `"${seg.word}" is part of "${best.part}"`
+              : `"${best.part}" abbreviates "${seg.word}" as "${seg.segment}"`,
         };
       }
     }
   }
   let total = 0;
-  let best: MatchKind | undefined;
-  const reasons: string[] = [];
-  const matchedWords = new Set<string>();
-  for (const [i, hit] of hits.entries()) {
+  let matched: MatchKind | undefined;
+  let reason = '';
+  const strong = new Set<string>();
+  for (let i = 0; i < hits.length; i++) {
+    const hit = hits[i];
     if (hit === undefined) continue;
-    if (hit.kind !== 'abbreviation') matchedWords.add(words[i]!);
+    if (hit.kind !== 'abbreviation') strong.add(words[i]!);
     total += hit.score;
-    reasons.push(hit.reason);
-    if (best === undefined || RANK[hit.kind] < RANK[best]) best = hit.kind;
+    reason = reason === '' ? hit.reason : `${reason}; ${hit.reason}`;
+    if (matched === undefined || RANK[hit.kind] < RANK[matched]) matched = hit.kind;
   }
-  return total > 0 && best !== undefined
-    ? { score: total, matched: best, reason: reasons.join('; '), words: matchedWords }
-    : undefined;
+  return total > 0 && matched !== undefined ? { score: total, matched, reason, strong } : undefined;
+}
+
+function isNumber(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return text.length > 0;
+}
+
+/** A typo of `w` in part `p`, or an abbreviation either way round (hdr ↔ "header", "qty" ↔ QUANTITY, CUSTMST ↔ "customer"). */
+function partHit(p: string, w: string): WordHit | undefined {
+  if (isNumber(p)) return undefined;
+  if (w.length >= 4 && p.length >= 4) {
+    const kind = oneTypo(w, p);
+    if (kind !== undefined) {
+      return {
+        kind: 'typo',
+        score: SCORE.typo - 2 - (kind === 'transposition' ? 1 : 0),
+        reason: `name part "${p}" is "${w}" with one ${kind}`,
+      };
+    }
+  }
+  const found = abbreviationIn(p, w);
+  if (found === undefined) return undefined;
+  return {
+    kind: 'abbreviation',
+    score: abbreviationPoints({ word: w, segment: found.segment, kind: found.kind }),
+    reason:
+      found.segment === w
+        ? `"${w}" abbreviates name part "${p}"`
+        : `"${p}" abbreviates "${w}" as "${found.segment}"`,
+  };
 }
 
 function abbreviationPoints(segment: CoverSegment): number {
   if (segment.kind === 'exact') return SCORE.abbreviationMax;
   return Math.min(SCORE.abbreviationMax - 1, SCORE.abbreviationBase + 2 * segment.segment.length);
-}
-
-function scoreWord(group: NameGroup, w: string): WordHit | undefined {
-  const { lower, parts } = group;
-  if (lower === w) return { kind: 'exact', score: SCORE.exact, reason: `name is "${w}"` };
-  if (lower.startsWith(w)) return { kind: 'prefix', score: SCORE.prefix, reason: `name starts with "${w}"` };
-  if (parts.includes(w)) return { kind: 'part', score: SCORE.part, reason: `name part "${w}"` };
-  if (w.length >= 3 && lower.includes(w)) {
-    return { kind: 'substring', score: SCORE.substring, reason: `name contains "${w}"` };
-  }
-  const numeric = /^\d+$/.test(w);
-  // A one-character slip in a number is another number, not a typo.
-  if (w.length >= 4 && !numeric) {
-    const whole = oneTypo(w, lower);
-    if (whole !== undefined) {
-      return {
-        kind: 'typo',
-        score: SCORE.typo - (whole === 'transposition' ? 1 : 0),
-        reason: `name is "${w}" with one ${whole}`,
-      };
-    }
-    for (const p of parts) {
-      const kind = p.length >= 4 ? oneTypo(w, p) : undefined;
-      if (kind !== undefined) {
-        return {
-          kind: 'typo',
-          score: SCORE.typo - 2 - (kind === 'transposition' ? 1 : 0),
-          reason: `name part "${p}" is "${w}" with one ${kind}`,
-        };
-      }
-    }
-  }
-  if (numeric) return undefined;
-  // Abbreviations, either way round: a part abbreviating the word (hdr ↔ "header"), the word
-  // abbreviating a part ("qty" ↔ QUANTITY), or a compound part starting with an abbreviation
-  // (CUSTMST for "customer").
-  let bestHit: WordHit | undefined;
-  for (const p of parts) {
-    const found = abbreviationIn(p, w);
-    if (found === undefined) continue;
-    const points = abbreviationPoints({ word: w, segment: found.segment, kind: found.kind });
-    if (bestHit === undefined || points > bestHit.score) {
-      const reason =
-        found.segment === w
-          ? `"${w}" abbreviates name part "${p}"`
-          : `"${p}" abbreviates "${w}" as "${found.segment}"`;
-      bestHit = { kind: 'abbreviation', score: points, reason };
-    }
-  }
-  return bestHit;
 }
 
 /** The run of `part` standing for `w` or the other way round, and how. */

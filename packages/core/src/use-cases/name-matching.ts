@@ -141,9 +141,15 @@ const KNOWN_ABBREVIATIONS: Readonly<Record<string, readonly string[]>> = {
   warehouse: ['whs', 'wh'],
 };
 
-const KNOWN_PAIRS = new Set(
-  Object.entries(KNOWN_ABBREVIATIONS).flatMap(([word, shorts]) => shorts.map((s) => `${s}\u0000${word}`)),
-);
+// short → the words it abbreviates, so a check allocates nothing (it runs for every name part).
+const KNOWN_SHORTS = new Map<string, Set<string>>();
+for (const [word, shorts] of Object.entries(KNOWN_ABBREVIATIONS)) {
+  for (const short of shorts) {
+    const words = KNOWN_SHORTS.get(short) ?? new Set<string>();
+    words.add(word);
+    KNOWN_SHORTS.set(short, words);
+  }
+}
 
 /** How `short` abbreviates `word`: a listed legacy abbreviation, or by keeping letters in order. */
 export type AbbreviationKind = 'known' | 'letters';
@@ -155,7 +161,7 @@ export type AbbreviationKind = 'known' | 'letters';
  */
 export function abbreviates(short: string, word: string): AbbreviationKind | undefined {
   if (short.length >= word.length || short.length < 2) return undefined;
-  if (KNOWN_PAIRS.has(`${short}\u0000${word}`)) return 'known';
+  if (KNOWN_SHORTS.get(short)?.has(word)) return 'known';
   if (short.length < 3 || short.charCodeAt(0) !== word.charCodeAt(0)) return undefined;
   let j = 1;
   for (let i = 1; i < short.length; i++) {
