@@ -143,6 +143,10 @@ const CASES: Record<Exclude<Dialect, 'sqlite'>, readonly (readonly [string, stri
     ["SELECT 1 AS [a]]'], 2 AS [b']", 'ok:select'],
     ["SELECT JSON_EXTRACT(doc, '$[0]') AS [first], `x[1]` FROM t", 'ok:select'],
     ['SELECT a FROM t PROCEDURE ANALYSE()', 'ReadOnlyViolation'],
+    ["SELECT service_get_write_locks('ns', 'lock1', 10)", 'ReadOnlyViolation'],
+    ["SELECT audit_log_filter_remove_user('%')", 'ReadOnlyViolation'],
+    ["SELECT keyring_key_remove('k', '')", 'ReadOnlyViolation'],
+    ['SELECT audit_log_id, keyring_key_count, service_get_x FROM t', 'ok:select'],
   ],
   mssql: [
     ['SELECT [a;b], [x]]y] FROM [dbo].[t]', 'ok:select'],

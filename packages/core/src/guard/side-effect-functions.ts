@@ -135,7 +135,18 @@ const MYSQL: readonly FunctionDenyGroup[] = [
   // Deliberate delays hold a pooled connection (and are the classic blind-injection probe).
   { effect: 'pauses the session or burns CPU on purpose', names: ['sleep', 'benchmark'] },
   // User-level locks outlive the query on a pooled connection.
-  { effect: 'takes or releases named locks', names: ['get_lock', 'release_lock', 'release_all_locks'] },
+  {
+    effect: 'takes or releases named locks',
+    names: ['get_lock', 'release_lock', 'release_all_locks'],
+    // The locking service's UDFs (service_get_read_locks, service_get_write_locks, service_release_locks).
+    prefixes: ['service_get_', 'service_release_'],
+  },
+  // Plugin and Enterprise UDFs that change server state: audit filters, keyring keys, version
+  // tokens, the firewall's mode and lists.
+  {
+    effect: 'changes server security state (audit log, keyring, version tokens or firewall)',
+    prefixes: ['audit_log_', 'keyring_key_', 'version_tokens_', 'set_firewall_', 'mysql_firewall_'],
+  },
   // Server files: FILE privilege turns a SELECT into a file reader.
   { effect: 'reads files on the database server', names: ['load_file'] },
   // These block until replication catches up: an unbounded wait on a pooled connection.
