@@ -33,16 +33,58 @@ export interface PipelineOptions {
   readonly rowBytes: (fields: readonly pg.FieldDef[]) => (row: readonly (string | null)[]) => number;
 }
 
+/** The part of pg's Connection the pipeline uses: its socket, and Sync/CopyFail for error paths. */
 type Connection = {
-  parse(config: { text: string }): void;
-  bind(config: Record<string, never>): void;
-  describe(config: { type: 'P'; name: string }): void;
-  execute(config: { portal?: string; rows?: number }): void;
-  flush(): void;
   sync(): void;
   sendCopyFail(message: string): void;
-  stream: { cork?: () => void; uncork?: () => void };
+  stream: { writable: boolean; write(chunk: Buffer): boolean };
 };
+
+// The frontend messages, encoded here rather than one pg serializer call (and one socket chunk) per
+// message: the fixed statements around the caller's are encoded once, and a whole pipeline leaves
+// in ONE write. Formats: PostgreSQL protocol v3, unnamed statement and portal, no parameters, text
+// results.
+const BIND = Buffer.from([0x42, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0]);
+const DESCRIBE_PORTAL = Buffer.from([0x44, 0, 0, 0, 6, 0x50, 0]);
+const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
+const FLUSH = Buffer.from([0x48, 0, 0, 0, 4]);
+
+function parseMessage(text: string): Buffer {
+  const length = Buffer.byteLength(text, 'utf8');
+  const message = Buffer.allocUnsafe(1 + 4 + 1 + length + 1 + 2);
+  message[0] = 0x50;
+  message.writeInt32BE(message.length - 1, 1);
+  message[5] = 0;
+  message.write(text, 6, 'utf8');
+  message[6 + length] = 0;
+  message.writeInt16BE(0, 7 + length);
+  return message;
+}
+
+function executeMessage(rows: number): Buffer {
+  const message = Buffer.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0]);
+  message.writeInt32BE(rows, 6);
+  return message;
+}
+
+const EXECUTE_ALL = executeMessage(0);
+const encoded = new Map<string, Buffer>();
+
+/** Parse/Bind/Execute of each statement, memoised (a handful of distinct lists in practice). */
+function statementsMessage(statements: readonly string[]): Buffer {
+  const key = statements.join('\0');
+  let message = encoded.get(key);
+  if (message === undefined) {
+    message = Buffer.concat(statements.flatMap((text) => [parseMessage(text), BIND, EXECUTE_ALL]));
+    if (encoded.size >= 64) encoded.clear();
+    encoded.set(key, message);
+  }
+  return message;
+}
+
+function write(connection: Connection, chunks: Buffer[]): void {
+  if (connection.stream.writable) connection.stream.write(Buffer.concat(chunks));
+}
 
 /**
  * A pg Submittable (`client.query(new ReadPipeline(…))`) reading at most `maxRows` + 1 rows (the
@@ -77,20 +119,21 @@ export class ReadPipeline {
   }
 
   submit(connection: Connection): void {
-    const { before, sql } = this.options;
-    const oneShot = this.want <= this.options.batchRows;
-    connection.stream.cork?.();
-    try {
-      for (const text of before) this.statement(connection, text);
-      connection.parse({ text: sql });
-      connection.bind({});
-      connection.describe({ type: 'P', name: '' });
-      connection.execute({ rows: Math.min(this.want, this.options.batchRows) });
-      if (oneShot) this.finish(connection);
-      else connection.flush();
-    } finally {
-      connection.stream.uncork?.();
+    const { before, after, sql, batchRows } = this.options;
+    const chunks = [
+      statementsMessage(before),
+      parseMessage(sql),
+      BIND,
+      DESCRIBE_PORTAL,
+      executeMessage(Math.min(this.want, batchRows)),
+    ];
+    if (this.want <= batchRows) {
+      this.synced = true;
+      chunks.push(statementsMessage(after), SYNC);
+    } else {
+      chunks.push(FLUSH);
     }
+    write(connection, chunks);
   }
 
   handleRowDescription(message: { fields: pg.FieldDef[] }): void {
@@ -120,8 +163,10 @@ export class ReadPipeline {
     if (!this.synced) {
       // Only the caller's statement has a row limit: fetch on, or stop at the cap.
       if (this.truncatedBy === undefined && this.received < this.want) {
-        connection.execute({ rows: Math.min(this.want - this.received, this.options.batchRows) });
-        connection.flush();
+        write(connection, [
+          executeMessage(Math.min(this.want - this.received, this.options.batchRows)),
+          FLUSH,
+        ]);
         return;
       }
       this.finish(connection);
@@ -163,20 +208,8 @@ export class ReadPipeline {
     this.phase++;
   }
 
-  private statement(connection: Connection, text: string): void {
-    connection.parse({ text });
-    connection.bind({});
-    connection.execute({});
-  }
-
   private finish(connection: Connection): void {
     this.synced = true;
-    connection.stream.cork?.();
-    try {
-      for (const text of this.options.after) this.statement(connection, text);
-      connection.sync();
-    } finally {
-      connection.stream.uncork?.();
-    }
+    write(connection, [statementsMessage(this.options.after), SYNC]);
   }
 }

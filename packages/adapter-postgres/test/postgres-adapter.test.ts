@@ -271,6 +271,42 @@ describeWithPostgres('postgres adapter (real server)', unavailable, () => {
     expect(JSON.stringify(result.rows).length).toBeLessThanOrEqual(10_000);
   });
 
+  it('sends any text intact: multi-byte characters in the statement reach the server unchanged', async () => {
+    const text = 'grüße ✓ 𝄞 — 東京';
+    const result = (
+      await adapter.executeReadOnly(q(`SELECT '${text}' AS t, length('${text}') AS n`), limits())
+    )._unsafeUnwrap();
+    expect(result.rows[0]).toEqual([text, [...text].length]);
+  });
+
+  it('reads past the first batch when the caps allow, to the row and the byte cap', async () => {
+    const exact = (
+      await adapter.executeReadOnly(q('SELECT g FROM generate_series(1, 2345) g'), limits({ maxRows: 2_345 }))
+    )._unsafeUnwrap();
+    expect(exact).toMatchObject({ rowCount: 2_345, truncated: false });
+    expect(exact.rows.at(-1)).toEqual([2_345]);
+    const bytes = (
+      await adapter.executeReadOnly(
+        q("SELECT g, repeat('y', 90) FROM generate_series(1, 100000) g"),
+        limits({ maxRows: 100_000, maxBytes: 300_000 }),
+      )
+    )._unsafeUnwrap();
+    // ~100 bytes a row: past the first two batches of 1,000, stopped by bytes long before the rows.
+    expect(bytes.truncatedBy).toBe('bytes');
+    expect(bytes.rowCount).toBeGreaterThan(2_000);
+    expect(bytes.rowCount).toBeLessThan(3_000);
+    expect(bytes.rows.at(-1)![0]).toBe(bytes.rowCount);
+    expect(JSON.stringify(bytes.rows).length).toBeLessThanOrEqual(300_000);
+  });
+
+  it('answers a statement without rows and an empty result', async () => {
+    const none = (
+      await adapter.executeReadOnly(q('SELECT g FROM generate_series(1, 0) g'), limits())
+    )._unsafeUnwrap();
+    expect(none).toMatchObject({ rowCount: 0, truncated: false, rows: [] });
+    expect(none.columns.map((c) => c.name)).toEqual(['g']);
+  });
+
   it('maps statement errors: unknown table, syntax error with position, unknown column', async () => {
     const missing = (await adapter.executeReadOnly(q('SELECT * FROM nowhere'), limits()))._unsafeUnwrapErr();
     expect(missing).toMatchObject({
