@@ -236,12 +236,13 @@ describeWhen('postgres', 'legacybridge --transport http in production', pgDown, 
 
     it('no key, a wrong key, a key differing in the last character → 401; /health stays open', async () => {
       const last = `${KEY.slice(0, -1)}${KEY.endsWith('0') ? '1' : '0'}`;
-      for (const headers of [
+      const attempts: Record<string, string>[] = [
         {},
         { 'x-api-key': 'wrong' },
         { 'x-api-key': last },
         { authorization: `Bearer ${last}` },
-      ]) {
+      ];
+      for (const headers of attempts) {
         const res = await call(`${a.url}/v1/tables`, { headers });
         expect(res.status).toBe(401);
         expect(res.headers.get('www-authenticate')).toContain('Bearer');
