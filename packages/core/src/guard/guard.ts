@@ -251,11 +251,13 @@ function checkCall(tokens: readonly Token[], start: number, rules: DialectRules)
   const parts = [tokens[start] as Token];
   let last = start;
   for (;;) {
-    const part = tokens[last + 2];
-    if (!isPunct(tokens[last + 1], '.') || part === undefined) break;
-    if (part.kind !== 'word' && part.kind !== 'quoted') break;
+    if (!isPunct(tokens[last + 1], '.')) break;
+    // T-SQL `master..xp_x`: an empty schema between two dots.
+    const gap = isPunct(tokens[last + 2], '.') ? 1 : 0;
+    const part = tokens[last + 2 + gap];
+    if (part === undefined || (part.kind !== 'word' && part.kind !== 'quoted')) break;
     parts.push(part);
-    last += 2;
+    last += 2 + gap;
   }
   const called = isPunct(tokens[last + 1], '(');
   // Bare, only a qualified name can be a call (Oracle `utl_inaddr.get_host_name`, `seq.nextval`, and
