@@ -136,6 +136,13 @@ Environment: DATABASE_URL, SQLITE_PATH, DB_POOL_SIZE, DB_MAX_OVERFLOW, DB_TIMEOU
 DB_POOL_PRE_PING, QUERY_TIMEOUT, QUERY_DEFAULT_ROWS, QUERY_MAX_ROWS, QUERY_MAX_BYTES,
 QUERY_MAX_SQL_LENGTH, REQUIRE_READ_ONLY_USER, APP_ENV, APP_HOST, APP_PORT, LOG_LEVEL, LOG_FORMAT, ALLOWED_HOSTS, …
 Any secret can come from a file: DATABASE_URL_FILE=/run/secrets/db-url.
+
+HTTP (--transport http) serves /mcp, REST under /v1 (described by /v1/openapi.json), /health and
+/ready. API_KEY_REQUIRED=true with API_KEYS=name:key,… (or API_KEYS_FILE) asks for X-API-Key or
+Authorization: Bearer on all but /health and /ready; production refuses to start without keys
+unless ALLOW_UNAUTHENTICATED=true. RATE_LIMIT_ENABLED, RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW
+seconds per caller, shared through REDIS_URL (RATE_LIMIT_FAIL_MODE=open|closed when Redis is down).
+SIGTERM drains in-flight requests for SHUTDOWN_TIMEOUT seconds (default 25), then cancels them.
 Logs go to stderr; stdout carries MCP messages only.
 `;
 }

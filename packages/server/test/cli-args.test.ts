@@ -62,4 +62,17 @@ describe('helpText', () => {
     expect(text).toContain('postgres://, sqlite://');
     expect(text).toContain('1.0.0');
   });
+
+  it('says how the HTTP service is secured and stopped', () => {
+    const text = helpText('1.0.0', ['postgres']);
+    for (const variable of [
+      'API_KEYS_FILE',
+      'ALLOW_UNAUTHENTICATED',
+      'RATE_LIMIT_FAIL_MODE',
+      'SHUTDOWN_TIMEOUT',
+    ]) {
+      expect(text).toContain(variable);
+    }
+    expect(text).toContain('/v1/openapi.json');
+  });
 });
