@@ -70,6 +70,7 @@ const CASES: Record<Exclude<Dialect, 'sqlite'>, readonly (readonly [string, stri
     ["SELECT pg_background_launch('delete from t')", 'ReadOnlyViolation'],
     ['SELECT 1 FROM t AS x(pg_background, pg_stat_statements)', 'ok:select'],
     ["SELECT pg_file_sync('x')", 'ReadOnlyViolation'],
+    ['SELECT (rec).delete, (rec).pg_sleep, "t".update FROM t', 'ok:select'],
     ["SELECT gin_clean_pending_list('gi')", 'ReadOnlyViolation'],
     ["SELECT brin_summarize_new_values('bi'), brin_desummarize_range('bi', 0)", 'ReadOnlyViolation'],
     ['SELECT txid_current()', 'ReadOnlyViolation'],
@@ -136,6 +137,7 @@ const CASES: Record<Exclude<Dialect, 'sqlite'>, readonly (readonly [string, stri
     // MariaDB sql_mode ORACLE: `seq.nextval` advances the sequence without parentheses.
     ['SELECT s.nextval', 'ReadOnlyViolation'],
     ['SELECT s.currval, t.nextval_at, db.t.x FROM t', 'ok:select'],
+    ['SELECT 1 .sleep(5)', 'ReadOnlyViolation'],
     // MariaDB sql_mode MSSQL (checked on 10.11) quotes names in [..], ]] escaping ]: what is a
     // string elsewhere is a name and a second statement there.
     ["SELECT 1 AS [']; DROP TABLE t; -- ']", 'ReadOnlyViolation'],
@@ -167,6 +169,7 @@ const CASES: Record<Exclude<Dialect, 'sqlite'>, readonly (readonly [string, stri
     ["SELECT * FROM master..fn_get_audit_file('x', DEFAULT, DEFAULT)", 'ReadOnlyViolation'],
     ["SELECT master..xp_fileexist('c:\\x')", 'ReadOnlyViolation'],
     ['SELECT * FROM master..sysdatabases', 'ok:select'],
+    ["SELECT $ .xp_cmdshell('dir')", 'ReadOnlyViolation'],
     ['SELECT * FROM t WITH (UPDLOCK)', 'ReadOnlyViolation'],
     ['SELECT * INTO #tmp FROM t', 'ReadOnlyViolation'],
     ['SELECT NEXT VALUE FOR s', 'ReadOnlyViolation'],

@@ -183,7 +183,12 @@ function scanBody(
     const token = tokens[i] as Token;
     if (token.kind === 'word' || token.kind === 'quoted') {
       const previous = tokens[i - 1];
-      const qualified = isPunct(previous, '.');
+      // A name after `.` qualifies only a name (`t.x`, `"s".f`, `(rec).x`): after `1 .` or T-SQL's
+      // money literal `$.` the word stands on its own and is checked like any other.
+      const before = tokens[i - 2];
+      const qualified =
+        isPunct(previous, '.') &&
+        (before?.kind === 'word' || before?.kind === 'quoted' || isPunct(before, ')'));
       const rule = token.kind === 'word' ? words.get(token.value) : undefined;
       // After `.` or AS a word is a name (`t.update`, `AS delete`), unless the dialect reserves it.
       if (rule && !((qualified || isWord(previous, 'AS')) && !rules.reservedWords?.has(token.value))) {
