@@ -44,7 +44,9 @@ export interface RestOptions {
 export function createRestRouter(options: RestOptions): Router {
   const { deps, logger, lifecycle } = options;
   const router = Router();
-  router.use(express.json({ limit: options.maxBodyBytes }));
+  // Every body is read as JSON whatever its Content-Type: `curl -d '{"sql":…}'` sends
+  // application/x-www-form-urlencoded, and a 400 for a missing header helps nobody.
+  router.use(express.json({ limit: options.maxBodyBytes, type: () => true }));
 
   let openapi: unknown;
   router.get('/openapi.json', (req: Request, res: Response) => {

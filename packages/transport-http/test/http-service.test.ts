@@ -115,6 +115,16 @@ describeWhen('postgres', 'the HTTP service over PostgreSQL', unavailable, () => 
     expect(res.text).not.toContain(database.name);
   });
 
+  it('a JSON body is read whatever its Content-Type (curl -d sends form encoding)', async () => {
+    const res = await call(`${service.url}/v1/query`, {
+      method: 'POST',
+      body: '{"sql":"SELECT 2 AS two"}',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.rows).toEqual([[2]]);
+  });
+
   it('a body that is not JSON is a 400 problem', async () => {
     const res = await call(`${service.url}/v1/query`, {
       method: 'POST',
