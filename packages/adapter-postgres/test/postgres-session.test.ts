@@ -207,6 +207,20 @@ describeWithPostgres('postgres read-only session, timeouts and cancel (real serv
     await expectClean(backend);
   });
 
+  it('an error in a later batch ends the paused pipeline, and the connection comes back clean', async () => {
+    const pid = async () =>
+      (await adapter.executeReadOnly(q('SELECT pg_backend_pid()'), limits()))._unsafeUnwrap().rows[0]![0];
+    const before = await pid();
+    const failure = (
+      await adapter.executeReadOnly(
+        q('SELECT g, lock_and_set(), 1 / (2500 - g) FROM generate_series(1, 5000) g'),
+        limits({ maxRows: 4_000 }),
+      )
+    )._unsafeUnwrapErr();
+    expect(failure).toMatchObject({ originalCode: '22012' });
+    await expectClean(before);
+  });
+
   it('a transaction block a statement opens or ends never reaches the next caller', async () => {
     const pid = async () =>
       (await adapter.executeReadOnly(q('SELECT pg_backend_pid()'), limits()))._unsafeUnwrap().rows[0]![0];
