@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LoggerPort } from '@legacybridge/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTcpProxy } from '../../adapter-postgres/test/tcp-proxy.js';
 import {
   createApiKeyVerifier,
   createRedisRateLimitStore,
@@ -218,6 +219,32 @@ describeWhen('postgres', 'auth, host allow-list and rate limits', pgUnavailable,
         expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
       } finally {
         await Promise.all(stores.map((s) => s.close()));
+      }
+    });
+
+    it('Redis cut off mid-run: requests pass (fail open), and counting resumes once it is back', async () => {
+      const target = new URL(REDIS_URL);
+      const proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
+      const store = createRedisRateLimitStore({
+        url: `redis://127.0.0.1:${proxy.port}`,
+        keyPrefix: `${prefix}cut:`,
+      });
+      try {
+        expect(await store.ready(3000)).toBe(true);
+        const service = await start({ rateLimit: { requests: 2, windowSeconds: 60, store } });
+        const get = async () => (await call(`${service.url}/v1/openapi.json`)).status;
+        expect(await get()).toBe(200);
+        await proxy.cut();
+        // Uncounted while Redis is away: more than the limit passes.
+        for (let i = 0; i < 3; i++) expect(await get()).toBe(200);
+        await proxy.restore();
+        expect(await store.ready(5000)).toBe(true);
+        // Counting picks up where Redis left it: one hit was stored before the cut.
+        expect(await get()).toBe(200);
+        expect(await get()).toBe(429);
+      } finally {
+        await store.close();
+        await proxy.close();
       }
     });
 
