@@ -214,6 +214,16 @@ export const CONFIG_VARIABLES = {
     doc: 'Redis for state shared across replicas.',
     secret: true,
   },
+  QUERY_CACHE_TTL: {
+    schema: seconds(0, 86_400),
+    default: '0',
+    doc: "Seconds a query answer is reused for the same SQL, caps and caller scope (0: off; the deployment guide's example is 300). Shared through Redis when REDIS_URL is set, else per replica. Never caches errors or SQL calling now(), random() and the like.",
+  },
+  QUERY_CACHE_MAX_ENTRY_BYTES: {
+    schema: int(1024, 67_108_864),
+    default: '262144',
+    doc: 'Largest answer (as JSON) the query cache stores; bigger answers are always read from the database.',
+  },
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -268,6 +278,8 @@ export interface AppConfig {
     readonly maxBytes: number;
     readonly checkIntervalMs: number;
   };
+  /** QUERY_CACHE_*: the query result cache; `ttlMs` 0 turns it off. */
+  readonly queryCache: { readonly ttlMs: number; readonly maxEntryBytes: number };
   /** REQUIRE_READ_ONLY_USER: refuse to start unless the privilege audit says read-only. */
   readonly requireReadOnlyUser: boolean;
 }
@@ -374,6 +386,10 @@ export function loadConfig(
       maxEntries: p.SCHEMA_CACHE_MAX_ENTRIES,
       maxBytes: p.SCHEMA_CACHE_MAX_BYTES,
       checkIntervalMs: Math.round(p.SCHEMA_CACHE_CHECK_INTERVAL * 1000),
+    },
+    queryCache: {
+      ttlMs: Math.round(p.QUERY_CACHE_TTL * 1000),
+      maxEntryBytes: p.QUERY_CACHE_MAX_ENTRY_BYTES,
     },
     requireReadOnlyUser: p.REQUIRE_READ_ONLY_USER,
   });
