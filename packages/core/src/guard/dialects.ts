@@ -233,7 +233,7 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
     // Whether a bare CR ends a `--` comment is not documented, so the text must pass either way.
     lexModes: [
       MSSQL_LEX,
-      { ...MSSQL_LEX, crEndsLineComment: false, label: 'a reading where only LF ends a -- comment' },
+      { ...MSSQL_LEX, crEndsLineComment: false, label: 'the rule that only a line feed ends a -- comment' },
     ],
     extraHeads: {},
     explain: undefined,
@@ -308,7 +308,7 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
     // As for SQL Server, the text must pass whether or not a bare CR ends a `--` comment.
     lexModes: [
       ORACLE_LEX,
-      { ...ORACLE_LEX, crEndsLineComment: false, label: 'a reading where only LF ends a -- comment' },
+      { ...ORACLE_LEX, crEndsLineComment: false, label: 'the rule that only a line feed ends a -- comment' },
     ],
     extraHeads: {},
     // EXPLAIN PLAN writes into PLAN_TABLE; the explain_query tool reads plans without it.
