@@ -1,4 +1,5 @@
 import type { DatabasePort } from '@legacybridge/core';
+import { unsafeAssumeReadOnly } from '@legacybridge/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMssqlAdapterFromResolved, privilegeReportOf, toQueryPlan } from '../src/mssql-adapter.js';
 import * as catalog from '../src/mssql-catalog-sql.js';
@@ -281,6 +282,36 @@ describe('catalog mapping over the fake driver', () => {
     expect(report).toMatchObject({ user: 'reader', canWrite: true });
     expect(report.findings.map((f) => f.privilege)).toEqual(['db_datawriter', 'INSERT', 'EXECUTE']);
     expect(server.log.filter((l) => l.startsWith('BATCH') || l.startsWith('EXEC'))).toHaveLength(1);
+  });
+});
+
+describe('catalogFingerprint', () => {
+  it('is one cheap statement over sys.objects, inside the rolled-back transaction', async () => {
+    const server = fakeServer(() => ({ sets: [set([{ fingerprint: '8:2026-11-27T12:00:00.000:123' }])] }));
+    expect((await adapterOn(server).catalogFingerprint!())._unsafeUnwrap()).toBe(
+      '8:2026-11-27T12:00:00.000:123',
+    );
+    const statements = server.log.filter((l) => l.startsWith('BATCH') || l.startsWith('EXEC'));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/FROM sys\.objects WHERE is_ms_shipped = 0/);
+    expect(server.log.at(-1)).toBe('ROLLBACK');
+  });
+});
+
+describe('explain failures', () => {
+  it('turns SHOWPLAN_XML off again when the statement fails to compile', async () => {
+    const server = fakeServer((text) =>
+      text.startsWith('SELEC ') ? { error: { number: 102, message: "Incorrect syntax near 'x'." } } : {},
+    );
+    const failure = (
+      await adapterOn(server).explain(unsafeAssumeReadOnly('SELEC x', 'mssql'), {
+        maxRows: 10,
+        maxBytes: 1000,
+        timeoutMs: 5000,
+      })
+    )._unsafeUnwrapErr();
+    expect(failure.kind).toBe('SyntaxError');
+    expect(server.log.slice(-2)).toEqual(['BATCH SET SHOWPLAN_XML OFF', 'ROLLBACK']);
   });
 });
 
