@@ -247,6 +247,13 @@ export function createOracleAdapterFromResolved(
       return catalogQuery(catalog.auditPrivilegesQuery()).map(privilegeReportOf);
     },
 
+    catalogFingerprint() {
+      return withSession({ timeoutMs: config.catalogTimeoutMs }, async (connection) => {
+        const [row] = await catalogRows<catalog.FingerprintRow>(connection, catalog.CATALOG_FINGERPRINT_SQL);
+        return row?.fingerprint ?? '';
+      });
+    },
+
     listTables(filter) {
       return catalogQuery(catalog.listTablesQuery(filter?.schema)).map((rows) => rows.map(toTableInfo));
     },

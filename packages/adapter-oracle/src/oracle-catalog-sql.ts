@@ -267,6 +267,26 @@ SELECT 'OWNED', 'OWNER', table_name, ${user} FROM user_tables WHERE dropped = 'N
   };
 }
 
+/** The row of `CATALOG_FINGERPRINT_SQL`. */
+export interface FingerprintRow {
+  fingerprint: string | null;
+}
+
+/**
+ * The catalog fingerprint behind `DatabasePort.catalogFingerprint()`, one statement over ALL_OBJECTS
+ * (no user table is opened): how many tables, views and materialized views the user can see in user
+ * schemas, the sum of their object ids, and the latest LAST_DDL_TIME among them. CREATE and DROP
+ * change the count (a DROP then CREATE the sum: a new object gets a new id); ALTER, RENAME, GRANT and
+ * REVOKE move the time. Not seen:
+ * statistics (NUM_ROWS) and, unverified against a server, COMMENT ON on releases where it does not
+ * touch LAST_DDL_TIME — the cache's TTL covers those.
+ */
+export const CATALOG_FINGERPRINT_SQL = `SELECT COUNT(*) || '/' || SUM(o.object_id) || '/' ||
+       TO_CHAR(MAX(o.last_ddl_time), 'YYYYMMDDHH24MISS') AS fingerprint
+  FROM all_objects o
+ WHERE o.object_type IN ('TABLE', 'VIEW', 'MATERIALIZED VIEW')
+   AND o.owner IN (${USER_SCHEMAS})`;
+
 /** EXPLAIN PLAN for the caller's query under a statement id, read back with DBMS_XPLAN. */
 export function explainSql(statementId: string, sql: string): string {
   return `EXPLAIN PLAN SET STATEMENT_ID = '${statementId.replace(/'/g, "''")}' FOR ${sql}`;

@@ -267,6 +267,17 @@ describe('catalog mapping', () => {
     await db.close();
   });
 
+  it('fingerprints the catalog in one statement over ALL_OBJECTS', async () => {
+    const driver = new FakeDriver([
+      { match: /FROM all_objects o/, rows: [{ FINGERPRINT: '12/12/20261127120000' }] },
+    ]);
+    const db = createOracleAdapter({ url: URL }, driver);
+    expect((await db.catalogFingerprint!())._unsafeUnwrap()).toBe('12/12/20261127120000');
+    expect(driver.statements()).toHaveLength(1);
+    expect(driver.statements()[0]).toMatch(/oracle_maintained = 'N'/);
+    await db.close();
+  });
+
   it('reports the user schema as the default schema', () => {
     expect(createOracleAdapter({ url: URL }, new FakeDriver()).capabilities.defaultSchema).toBe('APP');
     expect(nameCandidates('"Odd"')).toEqual(['Odd', 'Odd']);
