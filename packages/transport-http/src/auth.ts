@@ -1,6 +1,7 @@
-import type { LoggerPort } from '@legacybridge/core';
+import type { LoggerPort, MetricsPort } from '@legacybridge/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createApiKeyVerifier } from './api-keys.js';
+import { HTTP_METRICS } from './http-metrics.js';
 import type { AuthOptions } from './options.js';
 import { problem, sendProblem } from './problem.js';
 
@@ -18,6 +19,7 @@ export function authMiddleware(
   logger: LoggerPort,
   identify: ((req: Request) => string | undefined) | undefined,
   isPublic: (req: Request) => boolean,
+  metrics: MetricsPort,
 ): RequestHandler {
   const verifier = createApiKeyVerifier(auth?.apiKeys ?? []);
   const required = auth?.required === true;
@@ -31,6 +33,7 @@ export function authMiddleware(
     if (required && !isPublic(req)) {
       const reason = presented === undefined ? 'missing' : 'invalid';
       logger.info('request refused: API key required', { reason, path: req.path.slice(0, 200) });
+      metrics.increment(HTTP_METRICS.authFailures, { reason });
       res.setHeader(
         'WWW-Authenticate',
         'Bearer realm="legacybridge", ApiKey realm="legacybridge" header="X-API-Key"',

@@ -9,6 +9,7 @@ export {
   isOriginAllowed,
   LOOPBACK_HOSTS,
 } from './host-check.js';
+export { HTTP_METRICS, routeOf } from './http-metrics.js';
 export { createLifecycle, type HttpLifecycle } from './lifecycle.js';
 export { buildOpenApiDocument } from './openapi.js';
 export type {

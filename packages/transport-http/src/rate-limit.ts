@@ -1,5 +1,6 @@
-import type { LoggerPort } from '@legacybridge/core';
+import type { LoggerPort, MetricsPort } from '@legacybridge/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { HTTP_METRICS } from './http-metrics.js';
 import type { RateLimitOptions } from './options.js';
 import { problem, sendProblem } from './problem.js';
 
@@ -61,6 +62,7 @@ export function rateLimitMiddleware(
   store: RateLimitStore,
   logger: LoggerPort,
   isExempt: (req: Request) => boolean,
+  metrics: MetricsPort,
 ): RequestHandler {
   const windowMs = options.windowSeconds * 1000;
   const failClosed = options.onStoreFailure === 'closed';
@@ -94,6 +96,7 @@ export function rateLimitMiddleware(
         if (count <= options.requests) return next();
         res.setHeader('Retry-After', String(resetSeconds));
         logger.info('rate limit exceeded', { caller, limit: options.requests });
+        metrics.increment(HTTP_METRICS.rateLimited);
         sendProblem(
           res,
           problem(
@@ -106,6 +109,10 @@ export function rateLimitMiddleware(
       },
       (error: unknown) => {
         warn(error);
+        metrics.increment(HTTP_METRICS.rateLimitStoreErrors, {
+          store: store.kind,
+          mode: failClosed ? 'closed' : 'open',
+        });
         if (!failClosed) return next();
         res.setHeader('Retry-After', '5');
         sendProblem(

@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { authMiddleware, DEFAULT_PUBLIC_PATHS } from './auth.js';
 import { addHealthRoutes, databaseReadiness } from './health.js';
 import { hostGuard } from './host-guard.js';
+import { requestAccounting } from './http-metrics.js';
 import { createLifecycle } from './lifecycle.js';
 import { createMcpEndpoint } from './mcp.js';
 import type { LegacyBridgeHttpOptions } from './options.js';
@@ -30,13 +31,14 @@ export function createLegacyBridgeRouter(options: LegacyBridgeHttpOptions): Rout
   const isPublic = (req: Request) => publicPaths.has(req.path);
 
   const router = express.Router();
-  router.use(inFlight(lifecycle));
+  const { metrics } = options.deps;
+  router.use(requestAccounting(lifecycle, metrics));
   router.use(hostGuard(options.allowedHosts, logger));
-  router.use(authMiddleware(options.auth, logger, options.identify, isPublic));
+  router.use(authMiddleware(options.auth, logger, options.identify, isPublic, metrics));
   if (options.rateLimit !== undefined) {
     const store = options.rateLimit.store ?? createMemoryRateLimitStore();
     // Probes and scrapes are not callers' traffic: a kubelet must never be throttled into a restart.
-    router.use(rateLimitMiddleware(options.rateLimit, store, logger, isPublic));
+    router.use(rateLimitMiddleware(options.rateLimit, store, logger, isPublic, metrics));
   }
 
   addHealthRoutes(router, {
@@ -82,14 +84,4 @@ export function createLegacyBridgeRouter(options: LegacyBridgeHttpOptions): Rout
     sendProblem(res, problem(500, 'InternalError', 'Internal Server Error'));
   });
   return router;
-}
-
-/** Counts requests for graceful shutdown; while draining, asks clients not to reuse the connection. */
-function inFlight(lifecycle: ReturnType<typeof createLifecycle>) {
-  return (_req: Request, res: Response, next: NextFunction) => {
-    const done = lifecycle.begin();
-    res.on('close', done);
-    if (lifecycle.draining) res.setHeader('Connection', 'close');
-    next();
-  };
 }
