@@ -148,6 +148,26 @@ describe('toDatabaseError: SQL Server error numbers', () => {
   });
 });
 
+describe('toDatabaseError: every other mapped number', () => {
+  const kinds: Record<string, number[]> = {
+    AuthenticationFailed: [18470, 18463],
+    ObjectNotFound: [911, 4121, 15151],
+    SyntaxError: [170, 1038, 8180],
+    PermissionDenied: [297, 916, 15247, 1088],
+    ReadOnlyViolation: [3908],
+    ConnectionFailed: [
+      978, 40197, 40501, 49918, 49919, 49920, 10928, 10929, 17142, 233, 10053, 10054, 10060, 6005,
+    ],
+  };
+  for (const [kind, numbers] of Object.entries(kinds)) {
+    for (const number of numbers) {
+      it(`${number} → ${kind}`, () => {
+        expect(toDatabaseError(requestError(number, `server error ${number} 'x'`)).kind).toBe(kind);
+      });
+    }
+  }
+});
+
 describe('toDatabaseError: mssql and socket codes', () => {
   it('ELOGIN without a number is an authentication failure', () => {
     expect(toDatabaseError(connectionError('ELOGIN', 'Login failed.')).kind).toBe('AuthenticationFailed');
@@ -170,7 +190,21 @@ describe('toDatabaseError: mssql and socket codes', () => {
         connectionError('ESOCKET', 'Failed to connect to 127.0.0.1:1 - connect ECONNREFUSED 127.0.0.1:1'),
       ).kind,
     ).toBe('ConnectionFailed');
-    for (const code of ['ECONNCLOSED', 'ENOTOPEN', 'ECONNRESET', 'ENOTFOUND']) {
+    for (const code of [
+      'ECONNCLOSED',
+      'ENOTOPEN',
+      'ENOCONN',
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ENOTFOUND',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'EAI_AGAIN',
+      'EPIPE',
+      'EALREADYCONNECTED',
+      'EALREADYCONNECTING',
+      'EINVALIDSTATE',
+    ]) {
       expect(toDatabaseError(connectionError(code, 'x')).kind, code).toBe('ConnectionFailed');
     }
   });
@@ -196,7 +230,7 @@ describe('toDatabaseError: mssql and socket codes', () => {
     expect(
       toDatabaseError(Object.assign(new Error('Canceled.'), { name: 'RequestError', code: 'ECANCEL' })).kind,
     ).toBe('Cancelled');
-    for (const code of ['EABORT', 'ENOTBEGUN', 'EREQINPROG']) {
+    for (const code of ['EABORT', 'ENOTBEGUN', 'EREQINPROG', 'EARGS', 'EINJECT', 'ENOTRSET']) {
       expect(toDatabaseError(Object.assign(new Error('x'), { name: 'TransactionError', code })).kind).toBe(
         'DriverError',
       );
