@@ -22,8 +22,10 @@ import { normalised, SESSION_GAPS } from './support/session-gaps.js';
 
 /** An admin-side change every inventory must notice. */
 const INVENTORY_SELF_CHECK: Record<LiveDialect, string> = {
-  postgres: `UPDATE customers SET name = name || '!' WHERE id = 1; SELECT lo_unlink(${LARGE_OBJECT_OID});`,
-  mysql: "UPDATE customers SET name = CONCAT(name, '!') WHERE id = 1;",
+  // Short lock waits: a lock left behind must fail this loudly, not hang it.
+  postgres: `SET lock_timeout = '5s'; UPDATE customers SET name = name || '!' WHERE id = 1; SELECT lo_unlink(${LARGE_OBJECT_OID});`,
+  mysql:
+    "SET SESSION lock_wait_timeout = 5, innodb_lock_wait_timeout = 5; UPDATE customers SET name = CONCAT(name, '!') WHERE id = 1;",
   sqlite: "UPDATE customers SET name = name || '!' WHERE id = 1;",
 };
 
@@ -114,7 +116,9 @@ for (const dialect of LIVE_DIALECTS) {
       }
     });
 
-    it('leaves the inventory unchanged: checksums, objects, roles, locks, sessions, large objects, files', async () => {
+    it('leaves the inventory unchanged: checksums, objects, roles, locks, sessions, large objects, files', {
+      timeout: 90_000,
+    }, async () => {
       expect(seen.size, 'the corpus ran first').toBe(e2eCases(dialect).length);
       const after = await (target as LiveTarget).inventory();
       expect(after).toEqual(before);
@@ -134,7 +138,9 @@ for (const dialect of LIVE_DIALECTS) {
       expect(normalised(dialect, sessionsAfter)).toEqual(normalised(dialect, sessionsBefore));
     });
 
-    it('notices a change made through the admin connection (the inventory is not blind)', async () => {
+    it('notices a change made through the admin connection (the inventory is not blind)', {
+      timeout: 90_000,
+    }, async () => {
       const t = target as LiveTarget;
       await t.admin.run(INVENTORY_SELF_CHECK[dialect]);
       const changed = await t.inventory();

@@ -282,6 +282,15 @@ export const MYSQL_CASES: readonly AdversarialCase[] = [
     'SEQUENCE engine cross join (10^12 rows)',
   ),
   timeout(
+    'my-bomb-7',
+    MY,
+    'SELECT * FROM (SELECT slow_answer() AS s) t',
+    'explain_query: MariaDB runs a table-less derived table while explaining',
+    {
+      tool: 'explain_query',
+    },
+  ),
+  timeout(
     'my-bomb-6',
     MY,
     'SELECT grab(), slow_answer()',

@@ -421,6 +421,15 @@ export const POSTGRES_CASES: readonly AdversarialCase[] = [
   ),
   timeout('pg-bomb-4', PG, 'SELECT slow_answer()', 'a user function that calls pg_sleep(30)'),
   timeout(
+    'pg-bomb-7',
+    PG,
+    'SELECT slow_fixed()',
+    'explain_query: the planner runs an IMMUTABLE function while planning',
+    {
+      tool: 'explain_query',
+    },
+  ),
+  timeout(
     'pg-bomb-6',
     PG,
     'SELECT grab(), slow_answer()',

@@ -46,6 +46,8 @@ CREATE FUNCTION grab() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN PERFORM pg_advisory_lock(4244); RETURN true; END $$;
 CREATE FUNCTION grab_fixed() RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN PERFORM pg_advisory_lock(4245); RETURN true; END $$;
+CREATE FUNCTION slow_fixed() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN PERFORM pg_sleep(30); RETURN 42; END $$;
 CREATE FUNCTION remember() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
 BEGIN PERFORM set_config('statement_timeout', '0', false); PERFORM set_config('search_path', 'pg_temp, public', false);
 RETURN current_setting('statement_timeout'); END $$;

@@ -211,8 +211,10 @@ async function createMariadb(): Promise<LiveTarget> {
         `SELECT CONCAT(table_name, ':', MD5(view_definition)) FROM information_schema.views
          WHERE table_schema = ${schema} ORDER BY 1`,
       );
+      // Databases: all but those other suites create concurrently (lb_*), and ours.
       inv.schemas = await q(
-        "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'lb\\_adv%' ORDER BY 1",
+        `SELECT schema_name FROM information_schema.schemata
+         WHERE schema_name NOT LIKE 'lb\\_%' OR schema_name = ${schema} ORDER BY 1`,
       );
       inv.plugins = await q(
         "SELECT CONCAT(plugin_name, ':', plugin_status) FROM information_schema.plugins ORDER BY 1",

@@ -54,7 +54,11 @@ export function meetsExpectation(c: AdversarialCase, outcome: Outcome): boolean 
 /** A LegacyBridge server (the built CLI, stdio) with a real MCP client. */
 export interface Served {
   readonly conn: StdioConnection;
-  call(tool: 'run_query' | 'explain_query', sql: string): Promise<Outcome>;
+  call(
+    tool: 'run_query' | 'explain_query',
+    sql: string,
+    maxRows?: number,
+  ): Promise<Outcome & { rows?: number }>;
   close(): Promise<void>;
 }
 
@@ -65,7 +69,14 @@ export async function serve(url: string, env: Record<string, string>): Promise<S
   const conn = await connectStdio('v1', sandbox.env, ['--url', url]);
   return {
     conn,
-    call: async (tool, sql) => outcomeOf(await conn.client.callTool({ name: tool, arguments: { sql } })),
+    call: async (tool, sql, maxRows) => {
+      const result = await conn.client.callTool({
+        name: tool,
+        arguments: maxRows === undefined ? { sql } : { sql, max_rows: maxRows },
+      });
+      const rows = (result.structuredContent as { rows?: unknown[] } | undefined)?.rows?.length;
+      return { ...outcomeOf(result), ...(rows === undefined ? {} : { rows }) };
+    },
     async close() {
       await conn.close();
       sandbox.remove();
