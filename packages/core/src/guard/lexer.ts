@@ -353,7 +353,7 @@ export function lex(sql: string, options: LexOptions): Result<readonly Token[], 
           continue;
         }
       }
-      push('word', i, end, upper);
+      tokens.push({ kind: 'word', text: word, position: i, value: upper });
       i = end;
       continue;
     }
