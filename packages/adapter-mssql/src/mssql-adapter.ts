@@ -25,7 +25,7 @@ import sql from 'mssql';
 import { errAsync, ok, type Result, ResultAsync } from 'neverthrow';
 import * as catalog from './mssql-catalog-sql.js';
 import { type MssqlAdapterConfig, parseMssqlConfig, type ResolvedMssqlConfig } from './mssql-config.js';
-import { type ErrorContext, isMssqlError, redactFailure, toDatabaseError } from './mssql-errors.js';
+import { type ErrorContext, redactFailure, reusableAfter, toDatabaseError } from './mssql-errors.js';
 import { createMssqlPool } from './mssql-pool.js';
 import {
   closeSession,
@@ -75,6 +75,10 @@ interface Control {
   wrap<T>(promise: Promise<T>): Promise<T>;
   /** The reason the work was interrupted, if it was. */
   readonly stopped: StopReason | undefined;
+  /** The session's state is unknown (a session SET could not be undone): close it, never reuse it. */
+  retire(): void;
+  /** Withdraws `retire`: the state is known again. */
+  keep(): void;
 }
 
 interface WorkOptions {
@@ -161,6 +165,7 @@ function build(config: ResolvedMssqlConfig, deps: MssqlAdapterDeps): DatabasePor
       let current: sql.Request | undefined;
       let hardTimer: NodeJS.Timeout | undefined;
       let broken = false;
+      let retired = false;
       const tx = new sql.Transaction(session.pool);
       let rejectHard: (error: unknown) => void = () => {};
       const hard = new Promise<never>((_, reject) => {
@@ -204,6 +209,12 @@ function build(config: ResolvedMssqlConfig, deps: MssqlAdapterDeps): DatabasePor
         get stopped() {
           return reason;
         },
+        retire: () => {
+          retired = true;
+        },
+        keep: () => {
+          retired = false;
+        },
       };
       try {
         await control.wrap(tx.begin(READ_ONLY_ISOLATION));
@@ -213,7 +224,7 @@ function build(config: ResolvedMssqlConfig, deps: MssqlAdapterDeps): DatabasePor
         return value;
       } catch (error) {
         if (reason !== undefined) throw stopFailure(reason, options.timeoutMs);
-        if (!isMssqlError(error) || serverNumberOf(error) === undefined) broken = true;
+        if (!reusableAfter(error)) broken = true;
         throw error;
       } finally {
         clearTimeout(timer);
@@ -225,7 +236,7 @@ function build(config: ResolvedMssqlConfig, deps: MssqlAdapterDeps): DatabasePor
         // Rolled back even on a connection already cut: mssql gives the connection back to the
         // session's pool only when the transaction ends, and a closed one fails fast.
         const rolledBack = begun ? await rollback(tx, config.cancelGraceMs + config.connectTimeoutMs) : false;
-        const clean = rolledBack && !broken;
+        const clean = rolledBack && !broken && !retired;
         clearTimeout(hardTimer);
         pool.release(session, !clean || !session.alive);
       }
@@ -371,10 +382,14 @@ function build(config: ResolvedMssqlConfig, deps: MssqlAdapterDeps): DatabasePor
           const result = await control.wrap(request.batch(query.sql));
           plan = (result.recordsets as unknown as unknown[][][])?.[0]?.[0]?.[0];
         } finally {
+          // A rollback does not undo SET SHOWPLAN_XML: a session that kept it would answer every
+          // later query with a plan instead of rows, so if OFF fails the session is closed.
+          control.retire();
           const off = new sql.Request(tx);
           control.running(off);
           await control.wrap(off.batch(SHOWPLAN_OFF_SQL));
           control.running(undefined);
+          control.keep();
         }
         return toQueryPlan(typeof plan === 'string' ? plan : String(plan ?? ''));
       });
@@ -428,10 +443,6 @@ async function rollback(tx: sql.Transaction, boundMs: number): Promise<boolean> 
   } finally {
     clearTimeout(timer);
   }
-}
-
-function serverNumberOf(error: { number?: number | undefined }): number | undefined {
-  return typeof error.number === 'number' && error.number > 0 ? error.number : undefined;
 }
 
 /** A streamed read of the first result set, cut at the caps. */

@@ -315,6 +315,32 @@ describe('explain failures', () => {
   });
 });
 
+describe('explain leaves no SHOWPLAN behind', () => {
+  it('closes the session when SHOWPLAN_XML OFF fails, so no later query gets a plan instead of rows', async () => {
+    const server = fakeServer((text) =>
+      text === 'SET SHOWPLAN_XML OFF' ? { error: { number: 50000, message: 'cannot' } } : {},
+    );
+    const db = adapterOn(server);
+    const limits = { maxRows: 10, maxBytes: 1000, timeoutMs: 5000 };
+    (await db.explain(unsafeAssumeReadOnly('SELECT 1', 'mssql'), limits))._unsafeUnwrapErr();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.log).toContain('CLOSE');
+    server.script = () => ({});
+    (await db.explain(unsafeAssumeReadOnly('SELECT 1', 'mssql'), limits))._unsafeUnwrap();
+    expect(server.connections).toHaveLength(2);
+  });
+
+  it('keeps the session when SHOWPLAN_XML OFF succeeded', async () => {
+    const server = fakeServer(() => ({}));
+    const db = adapterOn(server);
+    const limits = { maxRows: 10, maxBytes: 1000, timeoutMs: 5000 };
+    for (let i = 0; i < 2; i++)
+      (await db.explain(unsafeAssumeReadOnly('SELECT 1', 'mssql'), limits))._unsafeUnwrap();
+    expect(server.connections).toHaveLength(1);
+    expect(server.log).not.toContain('CLOSE');
+  });
+});
+
 describe('privilegeReportOf', () => {
   const none = Object.fromEntries([...catalog.SERVER_ROLES, ...catalog.DATABASE_ROLES].map((r) => [r, 0]));
   const roles = (set: Record<string, number>) =>
