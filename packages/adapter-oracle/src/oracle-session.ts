@@ -130,8 +130,8 @@ export function statementKindOf(sql: string): StatementKind {
 }
 
 /**
- * The fetch type handler every query uses: NUMBER, FLOAT, DATE, TIMESTAMP* and INTERVAL* as strings
- * (converted by the server in the session's formats), everything else as the driver's default.
+ * The fetch type handler every query uses: NUMBER, DATE and TIMESTAMP* as strings (converted in the
+ * session's formats), everything else as the driver's default (see `fetchAsFor`).
  */
 export function fetchTypeHandler(metadata: {
   dbTypeName?: string | undefined;

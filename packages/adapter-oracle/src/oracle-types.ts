@@ -5,9 +5,10 @@ import type { CellValue, LogicalType } from '@legacybridge/core';
  *
  * The session fixes the formats the server converts to (oracle-session.ts: NLS_DATE_FORMAT,
  * NLS_TIMESTAMP[_TZ]_FORMAT in ISO 8601, TIME_ZONE +00:00, NLS_NUMERIC_CHARACTERS '.,') and the
- * fetch type handler (`fetchTypeHandlerFor`) asks for NUMBER, DATE, TIMESTAMP* and INTERVAL* as
- * strings, so nothing passes through a JavaScript Date (local time zone, milliseconds only) or a
- * double (15 significant digits). LOBs arrive as Lob objects and are read up to a cap.
+ * fetch type handler (oracle-session.ts) asks for NUMBER, DATE and TIMESTAMP* as strings, so
+ * nothing passes through a JavaScript Date (local time zone, milliseconds only) or a double (15
+ * significant digits). INTERVALs come as node-oracledb's interval objects; LOBs as Lob objects, read
+ * up to a cap.
  */
 
 /** What the catalog says about a column (ALL_TAB_COLUMNS). */
@@ -116,14 +117,14 @@ export interface ResultColumnMeta {
 export type FetchAs = 'string' | 'default';
 
 /**
- * Which columns are fetched as strings. NUMBER (exact digits), DATE and TIMESTAMP* (the session's ISO
- * formats, no Date conversion), INTERVAL* (one text form). LOBs stay Lob objects so only the cap is read.
+ * Which columns are fetched as strings: NUMBER (exact digits), DATE and TIMESTAMP* (the session's ISO
+ * formats, no Date conversion). node-oracledb has no string conversion for INTERVALs (its conversion
+ * map would throw NJS-119): they come as IntervalYM/IntervalDS objects, exact to the nanosecond. LOBs
+ * stay Lob objects so only the cap is read.
  */
 export function fetchAsFor(dbTypeName: string | undefined): FetchAs {
   const type = (dbTypeName ?? '').toUpperCase();
-  if (type === 'NUMBER' || type === 'FLOAT' || type === 'DATE' || type.startsWith('TIMESTAMP'))
-    return 'string';
-  if (type.startsWith('INTERVAL')) return 'string';
+  if (type === 'NUMBER' || type === 'DATE' || type.startsWith('TIMESTAMP')) return 'string';
   return 'default';
 }
 

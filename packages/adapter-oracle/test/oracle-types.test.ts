@@ -61,21 +61,50 @@ describe('catalog types', () => {
 });
 
 describe('fetch type handler', () => {
-  it('fetches NUMBER, FLOAT, DATE, TIMESTAMP* and INTERVAL* as strings, the rest as the driver does', () => {
+  it('fetches NUMBER, DATE and TIMESTAMP* as strings, the rest as the driver does', () => {
     for (const name of [
       'NUMBER',
-      'FLOAT',
       'DATE',
       'TIMESTAMP',
       'TIMESTAMP WITH TIME ZONE',
       'TIMESTAMP WITH LOCAL TIME ZONE',
-      'INTERVAL DAY TO SECOND',
-      'INTERVAL YEAR TO MONTH',
     ]) {
       expect(fetchTypeHandler({ dbTypeName: name }), name).toEqual({ type: oracledb.STRING });
     }
-    for (const name of ['VARCHAR2', 'CLOB', 'BLOB', 'RAW', 'BINARY_DOUBLE', 'JSON', 'BOOLEAN']) {
+    // node-oracledb has no string conversion for INTERVALs (NJS-119): they stay interval objects.
+    for (const name of [
+      'VARCHAR2',
+      'CLOB',
+      'BLOB',
+      'RAW',
+      'BINARY_DOUBLE',
+      'JSON',
+      'BOOLEAN',
+      'INTERVAL DAY TO SECOND',
+    ]) {
       expect(fetchTypeHandler({ dbTypeName: name }), name).toBeUndefined();
+    }
+  });
+});
+
+describe('node-oracledb conversions', () => {
+  it('asks only for conversions node-oracledb supports (an unsupported one fails every query with NJS-119)', async () => {
+    const { createRequire } = await import('node:module');
+    const types = createRequire(import.meta.url)('oracledb/lib/types.js') as {
+      DB_TYPE_CONVERSION_MAP: Map<unknown, Map<unknown, unknown>>;
+    };
+    const all = (Object.values(oracledb) as unknown[]).filter(
+      (v): v is { columnTypeName: string } =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as { columnTypeName?: unknown }).columnTypeName === 'string',
+    );
+    expect(all.length).toBeGreaterThan(20);
+    for (const dbType of all) {
+      const answer = fetchTypeHandler({ dbTypeName: dbType.columnTypeName });
+      if (answer === undefined) continue;
+      const supported = types.DB_TYPE_CONVERSION_MAP.get(dbType)?.has(answer.type) ?? false;
+      expect(supported, `${dbType.columnTypeName} → STRING`).toBe(true);
     }
   });
 });
