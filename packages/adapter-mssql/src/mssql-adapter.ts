@@ -33,9 +33,11 @@ import {
   driverConfig,
   lockTimeoutFor,
   type MssqlSession,
+  mayLeaveSessionState,
   pingSession,
   READ_ONLY_ISOLATION,
   readOnlyBatch,
+  resetSession,
   SHOWPLAN_OFF_SQL,
   SHOWPLAN_ON_SQL,
 } from './mssql-session.js';
@@ -84,6 +86,8 @@ interface Control {
 interface WorkOptions {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal | undefined;
+  /** Reset the session after the rollback (the caller's SQL may have changed session state). */
+  readonly resetAfter?: boolean | undefined;
 }
 
 /**
@@ -236,7 +240,9 @@ function build(config: ResolvedMssqlConfig, deps: MssqlAdapterDeps): DatabasePor
         // Rolled back even on a connection already cut: mssql gives the connection back to the
         // session's pool only when the transaction ends, and a closed one fails fast.
         const rolledBack = begun ? await rollback(tx, config.cancelGraceMs + config.connectTimeoutMs) : false;
-        const clean = rolledBack && !broken && !retired;
+        let clean = rolledBack && !broken && !retired;
+        if (clean && options.resetAfter)
+          clean = await resetSession(session, config.cancelGraceMs + config.connectTimeoutMs);
         clearTimeout(hardTimer);
         pool.release(session, !clean || !session.alive);
       }
@@ -349,7 +355,8 @@ function build(config: ResolvedMssqlConfig, deps: MssqlAdapterDeps): DatabasePor
 
     executeReadOnly(query: ReadOnlyQuery, limits: QueryLimits, signal?: AbortSignal) {
       const started = performance.now();
-      return withTransaction({ timeoutMs: limits.timeoutMs, signal }, async (tx, control) => {
+      const resetAfter = mayLeaveSessionState(query.sql);
+      return withTransaction({ timeoutMs: limits.timeoutMs, signal, resetAfter }, async (tx, control) => {
         const request = new sql.Request(tx);
         control.running(request);
         const read = await control.wrap(

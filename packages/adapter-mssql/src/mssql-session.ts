@@ -42,6 +42,17 @@ export function lockTimeoutFor(configured: number, queryTimeoutMs: number): numb
   return Math.max(0, Math.min(configured, queryTimeoutMs));
 }
 
+/**
+ * True when a caller's statement could leave state that outlives its transaction: SET options,
+ * global cursors, session context (`sp_set_session_context`, `CONTEXT_INFO`), session-owned
+ * application locks — none of which a ROLLBACK undoes. Deliberately coarse: a false positive costs
+ * one round trip (the reset), a false negative would hand the state to the next caller. Temporary
+ * tables need no reset: created inside the transaction, the rollback drops them.
+ */
+export function mayLeaveSessionState(sql: string): boolean {
+  return /\b(SET|CURSOR|OPEN|EXEC|EXECUTE|CONTEXT_INFO)\b|sp_|applock/i.test(sql);
+}
+
 /** The isolation level of the read-only transaction. */
 export const READ_ONLY_ISOLATION = sql.ISOLATION_LEVEL.READ_COMMITTED;
 
@@ -225,6 +236,41 @@ export async function closeSession(session: MssqlSession, boundMs = 2_000): Prom
   clearTimeout(timer);
 }
 
+/**
+ * Resets the session on the server (sp_reset_connection, through the TDS reset flag, followed by
+ * tedious's login-time SET options): SET options, cursors, session context and locks go back to a
+ * fresh login's. One round trip.
+ * @returns false when the reset failed or did not answer within `boundMs` (close the session then).
+ */
+export async function resetSession(session: MssqlSession, boundMs: number): Promise<boolean> {
+  const pool = session.pool as unknown as {
+    acquire(requester: unknown): Promise<{ reset(callback: (error?: unknown) => void): void }>;
+    release(connection: unknown): void;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('reset did not answer')), boundMs);
+  });
+  late.catch(() => {});
+  let connection: { reset(callback: (error?: unknown) => void): void } | undefined;
+  try {
+    connection = await Promise.race([pool.acquire(session), late]);
+    const held = connection;
+    await Promise.race([
+      new Promise<void>((resolve, reject) => held.reset((e) => (e ? reject(e) : resolve()))),
+      late,
+    ]);
+    pool.release(connection);
+    return true;
+  } catch {
+    // Given back so closing the session (which the caller does next) is not held up by it.
+    if (connection) pool.release(connection);
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** `SELECT 1` within `timeoutMs`. @returns false when it fails or does not answer in time. */
 export async function pingSession(session: MssqlSession, timeoutMs: number): Promise<boolean> {
   const request = session.pool.request();
@@ -238,6 +284,8 @@ export async function pingSession(session: MssqlSession, timeoutMs: number): Pro
   try {
     return await Promise.race([request.batch('SELECT 1').then(() => true), late]);
   } catch {
+    // Given back so closing the session (which the caller does next) is not held up by it.
+    if (connection) pool.release(connection);
     return false;
   } finally {
     clearTimeout(timer);

@@ -47,6 +47,8 @@ export interface FakeServer {
   connectError?: unknown;
   /** Fails ROLLBACK when set. */
   rollbackError?: unknown;
+  /** Fails the session reset when set. */
+  resetError?: unknown;
   /** Creates the mssql ConnectionPool of one session (pass as `createDriverPool`). */
   createDriverPool(config: sql.config): sql.ConnectionPool;
 }
@@ -111,6 +113,13 @@ export class FakeTedious extends EventEmitter {
         this.finish(current.req, Object.assign(new Error('Connection closed'), { code: 'ECLOSE' }));
       this.emit('end');
     });
+  }
+
+  /** tedious's reset: the initial SQL sent with the TDS reset-connection flag. */
+  reset(callback: (error?: unknown) => void) {
+    this.server.log.push('RESET');
+    const error = this.server.resetError;
+    setImmediate(() => callback(error));
   }
 
   pause() {}

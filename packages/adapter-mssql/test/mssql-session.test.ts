@@ -4,7 +4,12 @@ import sql from 'mssql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMssqlAdapterFromResolved } from '../src/mssql-adapter.js';
 import { type MssqlAdapterConfig, parseMssqlConfig } from '../src/mssql-config.js';
-import { lockTimeoutFor, readOnlyBatch, sessionPrefixSql } from '../src/mssql-session.js';
+import {
+  lockTimeoutFor,
+  mayLeaveSessionState,
+  readOnlyBatch,
+  sessionPrefixSql,
+} from '../src/mssql-session.js';
 import { type FakeBehaviour, type FakeServer, fakeServer } from './fake-tedious.js';
 
 const LIMITS: QueryLimits = { maxRows: 1000, maxBytes: 1024 * 1024, timeoutMs: 5_000 };
@@ -214,6 +219,38 @@ describe('executeReadOnly on a fake tedious connection', () => {
     server.script = () => customers;
     (await db.executeReadOnly(q('SELECT 1'), LIMITS))._unsafeUnwrap();
     expect(server.connections).toHaveLength(2);
+  });
+
+  it('resets the session after SQL that may leave SET options, cursors or session context behind', async () => {
+    const server = fakeServer(() => customers);
+    const db = adapterOn(server);
+    (await db.executeReadOnly(q('SELECT * FROM customers'), LIMITS))._unsafeUnwrap();
+    expect(server.log).not.toContain('RESET');
+    (await db.executeReadOnly(q('SET ROWCOUNT 1; SELECT * FROM customers'), LIMITS))._unsafeUnwrap();
+    expect(server.log.slice(-2)).toEqual(['ROLLBACK', 'RESET']);
+    expect(server.connections).toHaveLength(1);
+    server.resetError = new Error('reset failed');
+    (await db.executeReadOnly(q("EXEC sp_set_session_context 'k', 1"), LIMITS))._unsafeUnwrap();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.log.at(-1)).toBe('CLOSE');
+  });
+
+  it('decides coarsely which SQL needs a reset', () => {
+    for (const text of [
+      'SET ANSI_NULLS OFF',
+      'DECLARE c CURSOR GLOBAL FOR SELECT 1',
+      'EXEC sp_getapplock',
+      'SET CONTEXT_INFO 0x1',
+    ]) {
+      expect(mayLeaveSessionState(text), text).toBe(true);
+    }
+    for (const text of [
+      'SELECT * FROM dbo.customers',
+      'WITH x AS (SELECT 1 AS a) SELECT a FROM x',
+      'SELECT offset FROM t',
+    ]) {
+      expect(mayLeaveSessionState(text), text).toBe(false);
+    }
   });
 
   it('closes the connection when the rollback fails', async () => {
