@@ -354,6 +354,97 @@ function separatorArb(dialect: Dialect): fc.Arbitrary<string> {
   return fc.constantFrom(...common, ...extra);
 }
 
+/**
+ * Queries nested up to three deep, with subqueries in every position SQL Server allows them: the
+ * select list, a call's argument, FROM, APPLY, IN/EXISTS/ALL, set operations, ORDER BY and a CTE.
+ * They exercise the SQL Server rule that decides whether a SELECT continues the statement.
+ */
+function nestedQueryArb(dialect: Dialect): fc.Arbitrary<string> {
+  const tsql = dialect === 'mssql';
+  const { query } = fc.letrec<{ query: string }>((tie) => {
+    const inner = fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constant('SELECT 1 AS a'),
+      tie('query'),
+    );
+    const item = fc.oneof(
+      fc.constant('a'),
+      fc.constant('t.b'),
+      inner.map((q) => `(${q}) AS s`),
+      inner.map((q) => `COALESCE((${q}), 0) AS c`),
+      inner.map((q) => `CASE WHEN EXISTS (${q}) THEN 1 ELSE (${q}) END AS k`),
+    );
+    const source = fc.oneof(
+      fc.constant('t'),
+      inner.map((q) => `(${q}) AS d`),
+      inner.map((q) => `t JOIN (${q}) AS j ON j.a = t.a`),
+      ...(tsql ? [inner.map((q) => `t CROSS APPLY (${q}) AS x`)] : []),
+    );
+    const where = fc.oneof(
+      fc.constant(''),
+      inner.map((q) => ` WHERE a IN (${q})`),
+      inner.map((q) => ` WHERE NOT EXISTS (${q}) AND b = 1`),
+      inner.map((q) => ` WHERE a > ALL (${q})`),
+      inner.map((q) => ` WHERE a = (${q}) OR a IS NULL`),
+    );
+    const tail = fc.oneof(
+      fc.constant(''),
+      fc.constant(' UNION SELECT a FROM u'),
+      inner.map((q) => ` UNION ALL (${q})`),
+      inner.map((q) => ` EXCEPT ${q}`),
+      ...(tsql
+        ? [
+            fc.constant(' ORDER BY (SELECT NULL)'),
+            fc.constant(' ORDER BY a OFFSET 0 ROWS FETCH NEXT 5 ROWS ONLY'),
+          ]
+        : []),
+    );
+    return {
+      query: fc
+        .tuple(fc.array(item, { minLength: 1, maxLength: 3 }), source, where, tail)
+        .map(([items, from, filter, end]) => `SELECT ${items.join(', ')} FROM ${from}${filter}${end}`),
+    };
+  });
+  return fc.oneof(
+    query,
+    fc.tuple(query, query).map(([cte, main]) => `WITH c AS (${cte}) ${main}`),
+  );
+}
+
+describe('guard property (iv): subqueries never look like a second statement, and a second statement always does', () => {
+  for (const dialect of DIALECTS) {
+    it(`accepts nested ${dialect} queries`, () => {
+      fc.assert(
+        fc.property(nestedQueryArb(dialect), (sql) => {
+          const result = checkReadOnlySql(sql, dialect);
+          expect(result.isOk() ? 'ok' : result.error.message, sql).toBe('ok');
+        }),
+        { seed: SEED, numRuns: 300 },
+      );
+    });
+  }
+
+  it('generates real nesting: four or more SELECTs, and CTEs', () => {
+    const samples = fc.sample(nestedQueryArb('mssql'), { seed: SEED, numRuns: 300 });
+    expect(samples.filter((sql) => (sql.match(/SELECT/g) ?? []).length >= 4).length).toBeGreaterThan(30);
+    expect(samples.some((sql) => sql.startsWith('WITH c AS ('))).toBe(true);
+  });
+
+  it('refuses two SQL Server queries run together without a semicolon, whatever separates them', () => {
+    fc.assert(
+      fc.property(
+        nestedQueryArb('mssql'),
+        nestedQueryArb('mssql'),
+        fc.constantFrom(' ', '\n', '\r\n\t', ' /* next */ ', ' -- next\n'),
+        (first, second, gap) => {
+          expect(outcome(first + gap + second, 'mssql'), first + gap + second).toBe('ReadOnlyViolation');
+        },
+      ),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+});
+
 describe('guard property (iii): comments and whitespace cannot talk a refused statement through', () => {
   for (const dialect of DIALECTS) {
     it(`keeps every ${dialect} refusal under any spacing, leading comment and trailing comment or semicolon`, () => {
