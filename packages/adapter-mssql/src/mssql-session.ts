@@ -284,8 +284,6 @@ export async function pingSession(session: MssqlSession, timeoutMs: number): Pro
   try {
     return await Promise.race([request.batch('SELECT 1').then(() => true), late]);
   } catch {
-    // Given back so closing the session (which the caller does next) is not held up by it.
-    if (connection) pool.release(connection);
     return false;
   } finally {
     clearTimeout(timer);
