@@ -166,7 +166,7 @@ export const MYSQL_CASES: readonly AdversarialCase[] = [
     'my-hidden-2',
     MY,
     'SELECT remember()',
-    'sets a user variable and sql_mode inside a function: must not leak',
+    'sets a user variable, sql_mode and max_statement_time = 0 inside a function: must not leak',
     {
       leakCheck: true,
     },

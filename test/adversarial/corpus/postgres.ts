@@ -272,6 +272,15 @@ export const POSTGRES_CASES: readonly AdversarialCase[] = [
       leakCheck: true,
     },
   ),
+  allow(
+    'pg-hidden-10',
+    PG,
+    'SELECT prep()',
+    'PREPARE through EXECUTE inside a function: DEALLOCATE ALL must clear it',
+    {
+      leakCheck: true,
+    },
+  ),
   refuse('pg-hidden-4', PG, 'SELECT ticket()', 'nextval inside a function: the session refuses', {
     refusedBy: 'session',
   }),

@@ -174,5 +174,11 @@ export const SQLITE_CASES: readonly AdversarialCase[] = [
   allow('lite-allow-27', LITE, "SELECT replace(name, 'a', 'b') FROM customers", 'replace() the function'),
   allow('lite-allow-28', LITE, 'PRAGMA data_version', 'bare read'),
   refuse('lite-pragma-21', LITE, 'PRAGMA integrity_check', 'not on the allow-list: scans the whole file'),
+  allow(
+    'lite-allow-29',
+    LITE,
+    'SELECT * FROM pragma_optimize',
+    'table-valued optimize: any ANALYZE it decides to run meets query_only (the inventory proves no stat table appears)',
+  ),
   allow('lite-allow-25', LITE, 'SELECT total(amount), count(DISTINCT customer_id) FROM orders', 'total'),
 ];
