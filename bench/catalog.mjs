@@ -214,6 +214,14 @@ for (const dialect of dialects()) {
       console.log(`  search "${s.query}" → ${label}`);
     }
 
+    const row = (label, s, base, target) =>
+      console.log(
+        `  ${label.padEnd(58)} p50 ${s.p50.toFixed(2).padStart(9)} ms  p90 ${s.p90.toFixed(2).padStart(9)} ms${base ? `  ${(s.p50 / base.p50).toFixed(2).padStart(6)}× raw${target ? (s.p50 / base.p50 <= target ? ' (met)' : ` (MISSED ≤ ${target}×)`) : ''}` : ''}`,
+      );
+    const abs = (label, s, targetMs) =>
+      console.log(
+        `  ${label.padEnd(58)} p50 ${s.p50.toFixed(3).padStart(9)} ms  p90 ${s.p90.toFixed(3).padStart(9)} ms${targetMs ? (s.p50 < targetMs ? ` (met < ${targetMs} ms)` : ` (MISSED < ${targetMs} ms)`) : ''}`,
+      );
     const listing = await measureInterleaved(
       {
         raw: () => raw.list(),
@@ -228,6 +236,16 @@ for (const dialect of dialects()) {
       },
       { iterations: ITERATIONS, rounds: 5, warmup: 2 },
     );
+    console.log('  listing every table');
+    row('raw catalog query (the adapter’s statement)', listing.raw);
+    row('adapter.listTables() (all, one call)', listing.adapterAll, listing.raw);
+    row(`use case, cold cache, pages of 100 (${pages100} calls)`, listing.cold100, listing.raw, 3);
+    row(`use case, cold cache, pages of 1000 (${pages1000} calls)`, listing.cold1000, listing.raw, 3);
+    row('use case, warm cache, pages of 100', listing.warm100, listing.raw, 3);
+    row('use case, warm cache, pages of 1000', listing.warm1000, listing.raw, 3);
+    row('MCP over stdio, server cache warm, pages of 100', listing.mcp100, listing.raw, 3);
+    row('MCP over stdio, server cache warm, pages of 1000', listing.mcp1000, listing.raw, 3);
+    row('catalog fingerprint statement (raw)', listing.fingerprint, listing.raw);
     builds.length = 0;
     const building = await measureInterleaved(
       {
@@ -244,6 +262,13 @@ for (const dialect of dialects()) {
       return ms.length ? ms[Math.floor((ms.length - 1) / 2)] : Number.NaN;
     };
 
+    console.log('  cold snapshot build (invalidate, then build)');
+    abs('tables only (what list_tables needs)', building.coldTables, 2000);
+    abs('tables + columns (what search_schema needs)', building.coldFull, 2000);
+    console.log(
+      `  ${'  of which listTables / listColumns (build metric, p50)'.padEnd(58)} ${buildParts('tables').toFixed(1)} / ${buildParts('columns').toFixed(1)} ms`,
+    );
+
     // Warm answers: the cache holds tables and columns, as it does after the first search.
     await ok(cache.snapshot(port, { columns: true }));
     const secondPage = (await ok(core.listTables(deps, {}))).nextCursor;
@@ -256,12 +281,20 @@ for (const dialect of dialects()) {
         search0: () => ok(core.searchSchema(deps, { query: searches[0].query })),
         search1: () => ok(core.searchSchema(deps, { query: searches[1].query })),
         search2: () => ok(core.searchSchema(deps, { query: searches[2].query })),
-        describe: () => ok(core.describeTable(deps, { table: middle })),
         mcpPage: () => mcpCall('list_tables', {}),
         mcpSearch: () => mcpCall('search_schema', { query: searches[0].query }),
       },
       { iterations: ITERATIONS * 10, rounds: 5, warmup: 5 },
     );
+    console.log('  warm answers inside the process');
+    abs('list_tables first page (100)', warm.firstPage, 5);
+    abs('list_tables second page (cursor)', warm.nextPage, 5);
+    abs("list_tables pattern 'ORD_HDR_*'", warm.patternPage, 5);
+    abs(`search_schema "${searches[0].query}"`, warm.search0, 5);
+    abs(`search_schema "${searches[1].query}"`, warm.search1, 5);
+    abs(`search_schema "${searches[2].query}"`, warm.search2, 5);
+    abs('MCP list_tables first page', warm.mcpPage);
+    abs(`MCP search_schema "${searches[0].query}"`, warm.mcpSearch);
     const describing = await measureInterleaved(
       {
         rawMiddle: () => raw.describeMiddle(),
@@ -275,44 +308,15 @@ for (const dialect of dialects()) {
       { iterations: ITERATIONS * 2, rounds: 5, warmup: 3 },
     );
 
-    const row = (label, s, base, target) =>
-      console.log(
-        `  ${label.padEnd(58)} p50 ${s.p50.toFixed(2).padStart(9)} ms  p90 ${s.p90.toFixed(2).padStart(9)} ms${base ? `  ${(s.p50 / base.p50).toFixed(2).padStart(6)}× raw${target ? (s.p50 / base.p50 <= target ? ' (met)' : ` (MISSED ≤ ${target}×)`) : ''}` : ''}`,
-      );
-    const abs = (label, s, targetMs) =>
-      console.log(
-        `  ${label.padEnd(58)} p50 ${s.p50.toFixed(3).padStart(9)} ms  p90 ${s.p90.toFixed(3).padStart(9)} ms${targetMs ? (s.p50 < targetMs ? ` (met < ${targetMs} ms)` : ` (MISSED < ${targetMs} ms)`) : ''}`,
-      );
-    console.log('  listing every table');
-    row('raw catalog query (the adapter’s statement)', listing.raw);
-    row('adapter.listTables() (all, one call)', listing.adapterAll, listing.raw);
-    row(`use case, cold cache, pages of 100 (${pages100} calls)`, listing.cold100, listing.raw, 3);
-    row(`use case, cold cache, pages of 1000 (${pages1000} calls)`, listing.cold1000, listing.raw, 3);
-    row('use case, warm cache, pages of 100', listing.warm100, listing.raw, 3);
-    row('use case, warm cache, pages of 1000', listing.warm1000, listing.raw, 3);
-    row('MCP over stdio, server cache warm, pages of 100', listing.mcp100, listing.raw, 3);
-    row('MCP over stdio, server cache warm, pages of 1000', listing.mcp1000, listing.raw, 3);
-    row('catalog fingerprint statement (raw)', listing.fingerprint, listing.raw);
-    console.log('  cold snapshot build (invalidate, then build)');
-    abs('tables only (what list_tables needs)', building.coldTables, 2000);
-    abs('tables + columns (what search_schema needs)', building.coldFull, 2000);
-    console.log(
-      `  ${'  of which listTables / listColumns (build metric, p50)'.padEnd(58)} ${buildParts('tables').toFixed(1)} / ${buildParts('columns').toFixed(1)} ms`,
-    );
-    console.log('  warm answers inside the process');
-    abs('list_tables first page (100)', warm.firstPage, 5);
-    abs('list_tables second page (cursor)', warm.nextPage, 5);
-    abs("list_tables pattern 'ORD_HDR_*'", warm.patternPage, 5);
-    abs(`search_schema "${searches[0].query}"`, warm.search0, 5);
-    abs(`search_schema "${searches[1].query}"`, warm.search1, 5);
-    abs(`search_schema "${searches[2].query}"`, warm.search2, 5);
-    abs('describe_table (adapter, not cached)', warm.describe, 5);
-    abs('MCP list_tables first page', warm.mcpPage);
-    abs(`MCP search_schema "${searches[0].query}"`, warm.mcpSearch);
     console.log(`  describe_table ${middle} (middle of the chain) and ${master} (a master)`);
     row(`raw describe statement(s), ${middle}`, describing.rawMiddle);
     row('adapter.describeTable', describing.adapterMiddle, describing.rawMiddle, 2);
-    row('use case describe_table', describing.useCaseMiddle, describing.rawMiddle, 2);
+    row(
+      'use case describe_table (adapter; not cached: issue 6 wants < 5 ms)',
+      describing.useCaseMiddle,
+      describing.rawMiddle,
+      2,
+    );
     row('MCP describe_table over stdio', describing.mcpMiddle, describing.rawMiddle, 2);
     row(`raw describe statement(s), ${master}`, describing.rawMaster);
     row('use case describe_table', describing.useCaseMaster, describing.rawMaster, 2);
