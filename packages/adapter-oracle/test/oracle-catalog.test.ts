@@ -227,6 +227,25 @@ describe('catalog mapping', () => {
     await db.close();
   });
 
+  it('binds every caller name: none reaches the SQL text', async () => {
+    const driver = new FakeDriver([{ match: /FROM all_tables t/, rows: [] }]);
+    const db = createOracleAdapter({ url: URL }, driver);
+    const evil = "x' OR 1=1 --";
+    await db.listTables({ schema: evil });
+    await db.listColumns({ schema: evil });
+    await db.describeTable({ schema: evil, name: evil });
+    expect(driver.statements()).toHaveLength(3);
+    for (const sql of driver.statements()) expect(sql).not.toContain('OR 1=1');
+    expect(
+      driver.calls.filter((c) => c.method === 'execute' && !/^ALTER/.test(c.sql!)).map((c) => c.binds),
+    ).toEqual([
+      { owner1: evil, owner2: evil.toUpperCase() },
+      { owner1: evil, owner2: evil.toUpperCase() },
+      { owner1: evil, owner2: evil.toUpperCase(), name1: evil, name2: evil.toUpperCase() },
+    ]);
+    await db.close();
+  });
+
   it('answers ObjectNotFound for an unknown table without further queries', async () => {
     const driver = new FakeDriver([{ match: /FROM all_tables t/, rows: [] }]);
     const db = createOracleAdapter({ url: URL }, driver);
