@@ -34,7 +34,7 @@ import {
   lockTimeoutFor,
   type MssqlSession,
   mayLeaveSessionState,
-  pingSession,
+  pingOrThrow,
   READ_ONLY_ISOLATION,
   readOnlyBatch,
   resetSession,
@@ -274,14 +274,13 @@ function build(config: ResolvedMssqlConfig, deps: MssqlAdapterDeps): DatabasePor
         (async () => {
           if (closing) throw dbFailure('ConnectionFailed', { message: 'the SQL Server adapter is closed' });
           const session = await pool.acquire();
-          const answered = await pingSession(session, config.connectTimeoutMs);
-          pool.release(session, !answered);
-          if (!answered) {
-            throw dbFailure('Timeout', {
-              timeoutMs: config.connectTimeoutMs,
-              message: 'SQL Server did not answer SELECT 1',
-            });
+          try {
+            await pingOrThrow(session, config.connectTimeoutMs);
+          } catch (error) {
+            pool.release(session, true);
+            throw error;
           }
+          pool.release(session);
         })(),
         (error) => convert(error, { timeoutMs: config.connectTimeoutMs }),
       );

@@ -1,3 +1,4 @@
+import { dbFailure } from '@legacybridge/core';
 import sql from 'mssql';
 import type { ResolvedMssqlConfig } from './mssql-config.js';
 
@@ -271,21 +272,36 @@ export async function resetSession(session: MssqlSession, boundMs: number): Prom
   }
 }
 
-/** `SELECT 1` within `timeoutMs`. @returns false when it fails or does not answer in time. */
-export async function pingSession(session: MssqlSession, timeoutMs: number): Promise<boolean> {
+/**
+ * `SELECT 1` within `timeoutMs`.
+ * @throws the driver's error, or a Timeout failure when the server does not answer in time.
+ */
+export async function pingOrThrow(session: MssqlSession, timeoutMs: number): Promise<void> {
   const request = session.pool.request();
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
+  const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       request.cancel();
-      resolve(false);
+      reject(
+        dbFailure('Timeout', {
+          timeoutMs,
+          message: `SQL Server did not answer SELECT 1 within ${timeoutMs} ms`,
+        }),
+      );
     }, timeoutMs);
   });
+  late.catch(() => {});
   try {
-    return await Promise.race([request.batch('SELECT 1').then(() => true), late]);
-  } catch {
-    return false;
+    await Promise.race([request.batch('SELECT 1'), late]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** `SELECT 1` within `timeoutMs`. @returns false when it fails or does not answer in time. */
+export function pingSession(session: MssqlSession, timeoutMs: number): Promise<boolean> {
+  return pingOrThrow(session, timeoutMs).then(
+    () => true,
+    () => false,
+  );
 }

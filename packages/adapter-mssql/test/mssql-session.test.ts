@@ -323,6 +323,25 @@ describe('pooling on the fake connection', () => {
     expect(server.log).toContain('BATCH SELECT 1');
   });
 
+  it('replaces a connection whose pre-ping fails', async () => {
+    const server = fakeServer(() => customers);
+    const db = adapterOn(server, { prePingIdleMs: 0 });
+    (await db.executeReadOnly(q('SELECT 2'), LIMITS))._unsafeUnwrap();
+    server.script = (text) =>
+      text === 'SELECT 1'
+        ? { error: { number: 10054, message: 'transport-level error', class: 20 } }
+        : customers;
+    await new Promise((r) => setTimeout(r, 5));
+    (await db.executeReadOnly(q('SELECT 2'), LIMITS))._unsafeUnwrap();
+    expect(server.connections).toHaveLength(2);
+    expect(server.log).toContain('CLOSE');
+    // ping() itself reports the server's failure as it is.
+    expect((await db.ping())._unsafeUnwrapErr()).toMatchObject({
+      kind: 'ConnectionFailed',
+      originalCode: '10054',
+    });
+  });
+
   it('close() stops a running query with ConnectionFailed and refuses later calls', async () => {
     const server = fakeServer(() => ({ hang: true }));
     const db = adapterOn(server);
@@ -342,6 +361,16 @@ describe('ping and explain', () => {
     const db = adapterOn(server);
     (await db.ping())._unsafeUnwrap();
     expect(server.log).toEqual(['BATCH SELECT 1']);
+  });
+
+  it('ping answers Timeout when SELECT 1 gets no answer, and drops that connection', async () => {
+    const server = fakeServer(() => ({ hang: true }));
+    const db = adapterOn(server, { connectTimeoutMs: 150 });
+    const failure = (await db.ping())._unsafeUnwrapErr();
+    expect(failure).toMatchObject({ kind: 'Timeout', timeoutMs: 150 });
+    expect(server.log).toContain('CANCEL');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(db.poolStats()).toMatchObject({ size: 0 });
   });
 
   it('explain turns SHOWPLAN_XML on and off around the statement, inside a rolled-back transaction', async () => {
