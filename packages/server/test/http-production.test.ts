@@ -269,7 +269,7 @@ describeWhen('postgres', 'legacybridge --transport http in production', pgDown, 
     });
 
     it('the 6th request of one caller in the window is 429, alternating between the two processes', async () => {
-      // The `ci` key has not been counted yet (401s are refused before the limiter).
+      // The `ci` key has not been counted yet: the 401s above counted against the client address.
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) {
         const res = await call(`${(i % 2 === 0 ? a : b).url}/v1/tables`, { headers: { 'x-api-key': KEY } });

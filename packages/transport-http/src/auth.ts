@@ -11,15 +11,14 @@ export const DEFAULT_PUBLIC_PATHS: readonly string[] = ['/health', '/ready', '/m
 /**
  * Names the caller of every request in `res.locals.caller`: the API key's name when a valid key is
  * presented (`X-API-Key` or `Authorization: Bearer`), else the embedding app's `identify`, else the
- * client address. With `required`, a missing or unknown key on a non-public path is answered 401.
- * Keys are never logged, and a refusal never says which part of a key was wrong.
+ * client address. With `required`, a missing or unknown key on a non-public path is marked in
+ * `res.locals.authFailure` and the caller is the client address, so the rate limiter (which runs
+ * next) also throttles key guessing; `enforceAuth` then answers 401.
  */
-export function authMiddleware(
+export function identifyCaller(
   auth: AuthOptions | undefined,
-  logger: LoggerPort,
   identify: ((req: Request) => string | undefined) | undefined,
   isPublic: (req: Request) => boolean,
-  metrics: MetricsPort,
 ): RequestHandler {
   const verifier = createApiKeyVerifier(auth?.apiKeys ?? []);
   const required = auth?.required === true;
@@ -30,8 +29,18 @@ export function authMiddleware(
       res.locals.caller = name;
       return next();
     }
-    if (required && !isPublic(req)) {
-      const reason = presented === undefined ? 'missing' : 'invalid';
+    res.locals.caller = identify?.(req) ?? `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    if (required && !isPublic(req)) res.locals.authFailure = presented === undefined ? 'missing' : 'invalid';
+    next();
+  };
+}
+
+/** Answers 401 (JSON body, `WWW-Authenticate`) for a request `identifyCaller` marked as failing auth. */
+export function enforceAuth(logger: LoggerPort, metrics: MetricsPort): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const reason = res.locals.authFailure as 'missing' | 'invalid' | undefined;
+    if (reason !== undefined) {
+      // Keys are never logged, and a refusal never says which part of a key was wrong.
       logger.info('request refused: API key required', { reason, path: req.path.slice(0, 200) });
       metrics.increment(HTTP_METRICS.authFailures, { reason });
       res.setHeader(
@@ -44,13 +53,12 @@ export function authMiddleware(
           401,
           'Unauthorized',
           'Unauthorized',
-          presented === undefined
+          reason === 'missing'
             ? 'An API key is required: send it in X-API-Key or Authorization: Bearer.'
             : 'The API key is not valid.',
         ),
       );
     }
-    res.locals.caller = identify?.(req) ?? `ip:${req.socket.remoteAddress ?? 'unknown'}`;
     next();
   };
 }

@@ -1,6 +1,6 @@
 import type { LoggerPort } from '@legacybridge/core';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { authMiddleware, DEFAULT_PUBLIC_PATHS } from './auth.js';
+import { DEFAULT_PUBLIC_PATHS, enforceAuth, identifyCaller } from './auth.js';
 import { addHealthRoutes, databaseReadiness } from './health.js';
 import { hostGuard } from './host-guard.js';
 import { requestAccounting } from './http-metrics.js';
@@ -34,12 +34,14 @@ export function createLegacyBridgeRouter(options: LegacyBridgeHttpOptions): Rout
   const { metrics } = options.deps;
   router.use(requestAccounting(lifecycle, metrics));
   router.use(hostGuard(options.allowedHosts, logger));
-  router.use(authMiddleware(options.auth, logger, options.identify, isPublic, metrics));
+  router.use(identifyCaller(options.auth, options.identify, isPublic));
   if (options.rateLimit !== undefined) {
     const store = options.rateLimit.store ?? createMemoryRateLimitStore();
     // Probes and scrapes are not callers' traffic: a kubelet must never be throttled into a restart.
+    // Requests failing auth count against their address, so guessing keys is throttled too.
     router.use(rateLimitMiddleware(options.rateLimit, store, logger, isPublic, metrics));
   }
+  router.use(enforceAuth(logger, metrics));
 
   addHealthRoutes(router, {
     service: options.service ?? 'legacybridge',

@@ -129,6 +129,22 @@ describeWhen('postgres', 'auth, host allow-list and rate limits', pgUnavailable,
       expect(bearer.json.rows).toEqual([[1]]);
     });
 
+    it('guessing keys is rate-limited: failed attempts count against the client address', async () => {
+      const service = await start({
+        auth: { required: true, apiKeys: [{ name: 'ci', key: KEY }] },
+        rateLimit: { requests: 3, windowSeconds: 60 },
+      });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push(
+          (await call(`${service.url}/v1/tables`, { headers: { 'x-api-key': `guess-${i}` } })).status,
+        );
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      // The key's owner has a budget of their own.
+      expect((await call(`${service.url}/v1/tables`, { headers: { 'x-api-key': KEY } })).status).toBe(200);
+    });
+
     it('/health and /ready stay public; other paths can be made public', async () => {
       const service = await start({ auth: { required: true, apiKeys: [{ name: 'ci', key: KEY }] } });
       expect((await call(`${service.url}/health`)).status).toBe(200);
