@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +81,23 @@ async function createPostgres(): Promise<LiveTarget> {
   url.pathname = `/${name}`;
   const admin = psqlAdmin(url.toString());
   await admin.run(POSTGRES_FIXTURE);
+  // A victim: another session of this database, busy for the whole run. pg_terminate_backend /
+  // pg_cancel_backend cases aim at every other session; the inventory shows it is still there.
+  const victim = spawn(
+    'psql',
+    ['-X', '-q', '-d', url.toString(), '-c', 'SELECT pg_sleep(600) /* lb_adv_victim */'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  victim.on('error', () => {});
+  for (let i = 0; i < 50; i++) {
+    const seen = await admin.rows(
+      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%lb\\_adv\\_victim */' AND pid <> pg_backend_pid()",
+    );
+    if (seen.length > 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const q = async (sql: string) => joinRows(await admin.rows(sql));
   return {
     dialect: 'postgres',
@@ -149,6 +167,13 @@ async function createPostgres(): Promise<LiveTarget> {
         `SELECT (SELECT string_agg(oid::text, ',' ORDER BY oid) FROM pg_largeobject_metadata) || ':' ||
          (SELECT md5(string_agg(encode(data, 'hex'), '' ORDER BY loid, pageno)) FROM pg_largeobject)`,
       );
+      inv.victim = await q(
+        `SELECT state || ':' || wait_event FROM pg_stat_activity
+         WHERE query LIKE '%lb\\_adv\\_victim */' AND pid <> pg_backend_pid()`,
+      );
+      inv.statsReset = await q(
+        "SELECT coalesce(stats_reset::text, 'never') FROM pg_stat_database WHERE datname = current_database()",
+      );
       inv.files = pwnedFiles();
       return inv;
     },
@@ -166,6 +191,7 @@ async function createPostgres(): Promise<LiveTarget> {
       ).map((r) => r.join(''));
     },
     async drop() {
+      victim.kill();
       await server.run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE);`);
     },
   };
