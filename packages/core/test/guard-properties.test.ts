@@ -400,9 +400,13 @@ function nestedQueryArb(dialect: Dialect): fc.Arbitrary<string> {
         : []),
     );
     return {
+      // SQL Server: TOP (n) before the list, so `TOP (3) (SELECT …) AS s` comes up.
       query: fc
-        .tuple(fc.array(item, { minLength: 1, maxLength: 3 }), source, where, tail)
-        .map(([items, from, filter, end]) => `SELECT ${items.join(', ')} FROM ${from}${filter}${end}`),
+        .tuple(fc.array(item, { minLength: 1, maxLength: 3 }), source, where, tail, fc.boolean())
+        .map(
+          ([items, from, filter, end, top]) =>
+            `SELECT ${tsql && top ? 'TOP (3) ' : ''}${items.join(', ')} FROM ${from}${filter}${end}`,
+        ),
     };
   });
   return fc.oneof(

@@ -41,7 +41,7 @@ export const TSQL_RESERVED_WORDS: ReadonlySet<string> = new Set(
 const OPERAND_FOLLOWS: ReadonlySet<string> = new Set(
   (
     'SELECT DISTINCT TOP FROM JOIN APPLY WHERE AND OR NOT ON HAVING BY WHEN THEN ELSE CASE IN EXISTS ' +
-    'ANY SOME ALL UNION EXCEPT INTERSECT AS BETWEEN LIKE ESCAPE IS VALUES OFFSET NEXT RETURN PERCENT'
+    'ANY SOME ALL UNION EXCEPT INTERSECT AS BETWEEN LIKE ESCAPE IS VALUES OFFSET NEXT RETURN PERCENT TIES'
   ).split(' '),
 );
 
@@ -88,8 +88,24 @@ function cteMainQuery(tokens: readonly Token[], withAt: number): number | undefi
   }
 }
 
+/** For each `)`, the index of its `(` (-1 when unmatched); one pass, so lookups stay linear overall. */
+function matchingOpens(tokens: readonly Token[]): Int32Array {
+  const opens = new Int32Array(tokens.length).fill(-1);
+  const stack: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (isPunct(tokens[i], '(')) stack.push(i);
+    else if (isPunct(tokens[i], ')')) opens[i] = stack.pop() ?? -1;
+  }
+  return opens;
+}
+
 /** True when the SELECT at `index` (perhaps after opening parentheses) continues the statement. */
-function continuesStatement(tokens: readonly Token[], index: number, mainQuery: number | undefined): boolean {
+function continuesStatement(
+  tokens: readonly Token[],
+  index: number,
+  mainQuery: number | undefined,
+  opens: () => Int32Array,
+): boolean {
   let open = index;
   while (isPunct(tokens[open - 1], '(')) open--;
   if (open === 0 || open === mainQuery) return true;
@@ -99,15 +115,27 @@ function continuesStatement(tokens: readonly Token[], index: number, mainQuery: 
     if (before.kind !== 'word') return false;
     return before.value === 'ALL' ? isWord(tokens[open - 2], 'UNION') : SET_OPERATORS.has(before.value);
   }
-  if (operandMayFollow(before)) return true;
+  if (operandAt(tokens, open - 1, opens)) return true;
   // `fn((SELECT …))`: a call's argument. The name is called only where an operand may stand or
   // after a qualifier; after a value or AS it is an alias, and `((SELECT …))` a new statement.
   const callee = tokens[open - 2];
   return (
     index - open >= 2 &&
     isName(before) &&
-    (isPunct(callee, '.') || (operandMayFollow(callee) && !isWord(callee, 'AS')))
+    (isPunct(callee, '.') || (operandAt(tokens, open - 2, opens) && !isWord(callee, 'AS')))
   );
+}
+
+/**
+ * True when an operand may follow the token at `k`: operandMayFollow, or the `)` that closes
+ * `TOP (n)`, after which the select list starts (`SELECT TOP (10) (SELECT …) AS x`).
+ */
+function operandAt(tokens: readonly Token[], k: number, opens: () => Int32Array): boolean {
+  const token = tokens[k];
+  if (operandMayFollow(token)) return true;
+  if (!isPunct(token, ')')) return false;
+  const opener = opens()[k] as number;
+  return opener > 0 && isWord(tokens[opener - 1], 'TOP');
 }
 
 /**
@@ -119,11 +147,16 @@ export function findUnseparatedStatement(tokens: readonly Token[]): Refusal | un
   let head = 0;
   while (isPunct(tokens[head], '(')) head++;
   const mainQuery = isWord(tokens[head], 'WITH') ? cteMainQuery(tokens, head) : undefined;
+  let opens: Int32Array | undefined;
+  const lazyOpens = (): Int32Array => {
+    opens ??= matchingOpens(tokens);
+    return opens;
+  };
   for (let i = 1; i < tokens.length; i++) {
     const token = tokens[i] as Token;
     if (token.kind !== 'word') continue;
     const previous = tokens[i - 1];
-    if (token.value === 'SELECT' && !continuesStatement(tokens, i, mainQuery)) {
+    if (token.value === 'SELECT' && !continuesStatement(tokens, i, mainQuery, lazyOpens)) {
       return {
         kind: 'ReadOnlyViolation',
         reason: `the SELECT at ${at(token.position)} starts a second statement (SQL Server runs statements without a semicolon between them). Send one query per call; for a subquery, put it in parentheses after FROM, IN, EXISTS, an operator or a comma.`,
