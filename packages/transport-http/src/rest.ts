@@ -105,6 +105,8 @@ export function createRestRouter(options: RestOptions): Router {
     raw: unknown,
     work: (input: z.output<S>) => ResultAsync<T, DatabaseFailure>,
   ): Promise<void> {
+    // Answers are rows and schema of a live database, possibly per caller: no shared cache may keep them.
+    res.setHeader('Cache-Control', 'no-store');
     const parsed = schema.safeParse(raw ?? {});
     if (!parsed.success) {
       sendProblem(

@@ -97,6 +97,7 @@ describeWhen('postgres', 'the HTTP service over PostgreSQL', unavailable, () => 
       [3, '4.50'],
     ]);
     expect(res.json).toMatchObject({ rowCount: 3, truncated: true });
+    expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.json.columns.map((c: { name: string }) => c.name)).toEqual(['id', 'total']);
   });
 
