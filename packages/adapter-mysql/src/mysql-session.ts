@@ -229,10 +229,10 @@ export async function ensureTimeout(session: MysqlSession, timeoutMs: number): P
  * Clears what a query may have left (COM_RESET_CONNECTION: user variables, GET_LOCK locks, temporary
  * tables, prepared statements, session variables) and applies the session settings again. Run after
  * every caller statement, before the session returns to the pool: its text cannot tell, since a view
- * or stored function can do any of that unnamed.
+ * or stored function can do any of that unnamed. `deadlineMs` bounds the two round trips.
  * @returns false when the reset failed and the session must be destroyed.
  */
-export async function resetSession(session: MysqlSession): Promise<boolean> {
+export async function resetSession(session: MysqlSession, deadlineMs = RESET_DEADLINE_MS): Promise<boolean> {
   try {
     const reset = async () => {
       await new Promise<void>((resolve, reject) =>
@@ -243,7 +243,7 @@ export async function resetSession(session: MysqlSession): Promise<boolean> {
         sessionSetupSql(session.flavour, session.serverVersion, session.timeoutMs),
       );
     };
-    await withDeadline(reset(), RESET_DEADLINE_MS, 'session reset');
+    await withDeadline(reset(), deadlineMs, 'session reset');
     return true;
   } catch {
     return false;
