@@ -223,6 +223,8 @@ const CASES: Record<Exclude<Dialect, 'sqlite'>, readonly (readonly [string, stri
     ['SELECT TOP (SELECT 5) a FROM t ORDER BY (SELECT NULL)', 'ok:select'],
     ['SELECT TOP (10) (SELECT name FROM u WHERE u.id = t.uid) AS uname FROM t', 'ok:select'],
     ['SELECT DISTINCT TOP (5) WITH TIES (SELECT 1) AS one FROM t ORDER BY a', 'ok:select'],
+    ['SELECT TOP 10 (SELECT 1) AS one, TOP10 FROM t', 'ok:select'],
+    ['SELECT a FROM t ORDER BY 1 (SELECT 2)', 'ReadOnlyViolation'],
     ['SELECT a FROM t WHERE a IN (1) (SELECT 2)', 'ReadOnlyViolation'],
     ['SELECT COUNT(a) (SELECT 2) FROM t', 'ReadOnlyViolation'],
     ['SELECT a FROM t ORDER BY a OFFSET 10 ROWS FETCH NEXT 5 ROWS ONLY', 'ok:select'],

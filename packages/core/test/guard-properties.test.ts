@@ -405,7 +405,7 @@ function nestedQueryArb(dialect: Dialect): fc.Arbitrary<string> {
         .tuple(fc.array(item, { minLength: 1, maxLength: 3 }), source, where, tail, fc.boolean())
         .map(
           ([items, from, filter, end, top]) =>
-            `SELECT ${tsql && top ? 'TOP (3) ' : ''}${items.join(', ')} FROM ${from}${filter}${end}`,
+            `SELECT ${tsql && top ? 'TOP (3) ' : tsql ? 'TOP 3 ' : ''}${items.join(', ')} FROM ${from}${filter}${end}`,
         ),
     };
   });

@@ -127,12 +127,14 @@ function continuesStatement(
 }
 
 /**
- * True when an operand may follow the token at `k`: operandMayFollow, or the `)` that closes
+ * True when an operand may follow the token at `k`: operandMayFollow, or the count of `TOP n` or
  * `TOP (n)`, after which the select list starts (`SELECT TOP (10) (SELECT …) AS x`).
  */
 function operandAt(tokens: readonly Token[], k: number, opens: () => Int32Array): boolean {
   const token = tokens[k];
   if (operandMayFollow(token)) return true;
+  // `SELECT TOP 10 (SELECT …) AS x`: the count may also stand bare.
+  if (token?.kind === 'number') return isWord(tokens[k - 1], 'TOP');
   if (!isPunct(token, ')')) return false;
   const opener = opens()[k] as number;
   return opener > 0 && isWord(tokens[opener - 1], 'TOP');
