@@ -36,6 +36,7 @@ import {
   mayLeaveSessionState,
   pingOrThrow,
   READ_ONLY_ISOLATION,
+  ROLLBACK_LEFTOVER_SQL,
   readOnlyBatch,
   resetSession,
   SHOWPLAN_OFF_SQL,
@@ -239,7 +240,9 @@ function build(config: ResolvedMssqlConfig, deps: MssqlAdapterDeps): DatabasePor
         if (broken) await settledWithin(Promise.allSettled(pending), config.cancelGraceMs);
         // Rolled back even on a connection already cut: mssql gives the connection back to the
         // session's pool only when the transaction ends, and a closed one fails fast.
-        const rolledBack = begun ? await rollback(tx, config.cancelGraceMs + config.connectTimeoutMs) : false;
+        const rolledBack = begun
+          ? await rollback(tx, session, config.cancelGraceMs + config.connectTimeoutMs)
+          : false;
         let clean = rolledBack && !broken && !retired;
         if (clean && options.resetAfter)
           clean = await resetSession(session, config.cancelGraceMs + config.connectTimeoutMs);
@@ -432,20 +435,27 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<voi
 }
 
 /** Rolls back within `boundMs`. @returns true when the session is clean (rolled back, or already by the server). */
-async function rollback(tx: sql.Transaction, boundMs: number): Promise<boolean> {
+async function rollback(tx: sql.Transaction, session: MssqlSession, boundMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('rollback did not answer')), boundMs);
+  });
+  late.catch(() => {});
   try {
-    await Promise.race([
-      tx.rollback(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('rollback did not answer')), boundMs);
-      }),
-    ]);
+    await Promise.race([tx.rollback(), late]);
     return true;
   } catch (error) {
-    // XACT_ABORT already rolled it back on the server: mssql says so with EABORT / ENOTBEGUN.
+    // The server already ended the transaction (XACT_ABORT after an error or an attention, or a
+    // ROLLBACK in the caller's batch): mssql says EABORT / ENOTBEGUN. With IMPLICIT_TRANSACTIONS ON a
+    // later statement of the batch may have opened another one, which nothing else would end.
     const code = (error as { code?: unknown } | null)?.code;
-    return code === 'EABORT' || code === 'ENOTBEGUN';
+    if (code !== 'EABORT' && code !== 'ENOTBEGUN') return false;
+    try {
+      await Promise.race([session.pool.request().batch(ROLLBACK_LEFTOVER_SQL), late]);
+      return true;
+    } catch {
+      return false;
+    }
   } finally {
     clearTimeout(timer);
   }

@@ -54,6 +54,9 @@ export function mayLeaveSessionState(sql: string): boolean {
   return /\b(SET|CURSOR|OPEN|EXEC|EXECUTE|CONTEXT_INFO)\b|sp_|applock/i.test(sql);
 }
 
+/** Ends a transaction the caller's batch may have opened after the server ended ours. */
+export const ROLLBACK_LEFTOVER_SQL = 'IF @@TRANCOUNT > 0 ROLLBACK';
+
 /** The isolation level of the read-only transaction. */
 export const READ_ONLY_ISOLATION = sql.ISOLATION_LEVEL.READ_COMMITTED;
 

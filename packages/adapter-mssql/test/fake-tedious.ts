@@ -25,6 +25,8 @@ export interface FakeResultSet {
 /** What the fake server does with one statement. */
 export interface FakeBehaviour {
   readonly sets?: readonly FakeResultSet[];
+  /** The server ends the transaction itself (XACT_ABORT after an error, or a ROLLBACK in the batch). */
+  readonly serverRollback?: boolean;
   /** A server error after the sets (number, message, class). */
   readonly error?: { number: number; message: string; class?: number; lineNumber?: number };
   /** Rows emitted per tick (streaming); default all at once. */
@@ -165,6 +167,7 @@ export class FakeTedious extends EventEmitter {
         req.emit('doneInProc', set.rows.length, true, []);
       }
       if (behaviour.hang) return;
+      if (behaviour.serverRollback) this.emit('rollbackTransaction');
       if (behaviour.error) {
         const info = { class: 16, state: 1, lineNumber: 1, ...behaviour.error };
         this.emit('errorMessage', info);

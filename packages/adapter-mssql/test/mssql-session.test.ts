@@ -168,6 +168,22 @@ describe('executeReadOnly on a fake tedious connection', () => {
     expect(server.connections).toHaveLength(1);
   });
 
+  it('after the server ended the transaction itself, ends any transaction the batch opened later', async () => {
+    const server = fakeServer((text) =>
+      text.startsWith('IF @@TRANCOUNT')
+        ? {}
+        : { serverRollback: true, error: { number: 8134, message: 'Divide by zero error encountered.' } },
+    );
+    const db = adapterOn(server);
+    const failure = (await db.executeReadOnly(q('SELECT 1/0'), LIMITS))._unsafeUnwrapErr();
+    expect(failure.kind).toBe('DriverError');
+    expect(server.log.at(-1)).toBe('BATCH IF @@TRANCOUNT > 0 ROLLBACK');
+    expect(server.log).not.toContain('ROLLBACK');
+    server.script = () => customers;
+    (await db.executeReadOnly(q('SELECT 1'), LIMITS))._unsafeUnwrap();
+    expect(server.connections).toHaveLength(1);
+  });
+
   it('times out: cancels the running request and answers Timeout on time', async () => {
     const server = fakeServer(() => ({ ...manyRows(2), hang: true }));
     const db = adapterOn(server);
