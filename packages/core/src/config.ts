@@ -176,6 +176,17 @@ export const CONFIG_VARIABLES = {
     default: '25',
     doc: 'Seconds in-flight HTTP requests get to finish on SIGTERM before they are cancelled.',
   },
+  TRUST_PROXY: {
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .transform((v): boolean | number | string =>
+        /^(true|false)$/i.test(v) ? v.toLowerCase() === 'true' : /^\d+$/.test(v) ? Number(v) : v,
+      ),
+    default: 'false',
+    doc: 'Which proxies in front of the HTTP service to trust for the client address (X-Forwarded-For), used as the rate-limit caller without an API key: false, true, a hop count, or addresses/subnets such as loopback,10.0.0.0/8.',
+  },
   HEALTH_CHECK_ENABLED: { schema: bool, default: 'true', doc: 'Serve /health and /ready.' },
   METRICS_ENABLED: { schema: bool, default: 'true', doc: 'Serve Prometheus metrics at /metrics.' },
   METRICS_PORT: {
@@ -258,6 +269,8 @@ export interface AppConfig {
   readonly allowUnauthenticated: boolean;
   /** SHUTDOWN_TIMEOUT: how long in-flight HTTP requests may finish on shutdown. */
   readonly shutdownTimeoutMs: number;
+  /** TRUST_PROXY: Express `trust proxy` (false, true, hop count, or addresses/subnets). */
+  readonly trustProxy: boolean | number | string;
   readonly allowedHosts?: readonly string[] | undefined;
   readonly rateLimit: {
     readonly enabled: boolean;
@@ -370,6 +383,7 @@ export function loadConfig(
     apiKeys: p.API_KEYS,
     allowUnauthenticated: p.ALLOW_UNAUTHENTICATED,
     shutdownTimeoutMs: Math.round(p.SHUTDOWN_TIMEOUT * 1000),
+    trustProxy: p.TRUST_PROXY,
     allowedHosts: p.ALLOWED_HOSTS,
     rateLimit: {
       enabled: p.RATE_LIMIT_ENABLED,

@@ -45,6 +45,8 @@ export interface HttpServerOptions {
   readonly shutdownTimeoutMs?: number | undefined;
   /** Serves /metrics when set. */
   readonly metrics?: MetricsHook | undefined;
+  /** TRUST_PROXY: whose X-Forwarded-For names the client address (default: nobody's). */
+  readonly trustProxy?: boolean | number | string | undefined;
 }
 
 /** A listening HTTP server. */
@@ -148,6 +150,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
           : undefined,
       metrics: options.metrics,
       shutdownTimeoutMs: options.shutdownTimeoutMs,
+      trustProxy: options.trustProxy,
     });
     let closing: Promise<void> | undefined;
     return {

@@ -138,6 +138,7 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
               rateLimit: config.rateLimit,
               redisUrl: config.redisUrl,
               shutdownTimeoutMs: config.shutdownTimeoutMs,
+              trustProxy: config.trustProxy,
             }),
             (error): StartFailure => ({
               kind: 'ListenFailed',

@@ -29,7 +29,8 @@ export function identifyCaller(
       res.locals.caller = name;
       return next();
     }
-    res.locals.caller = identify?.(req) ?? `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    // req.ip honours the app's `trust proxy`: the socket's address unless a trusted proxy names another.
+    res.locals.caller = identify?.(req) ?? `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
     if (required && !isPublic(req)) res.locals.authFailure = presented === undefined ? 'missing' : 'invalid';
     next();
   };

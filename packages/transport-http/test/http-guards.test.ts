@@ -199,6 +199,18 @@ describeWhen('postgres', 'auth, host allow-list and rate limits', pgUnavailable,
       expect((await call(`${service.url}/ready`)).status).toBe(200);
     });
 
+    it('behind a trusted proxy, keyless callers are told apart by X-Forwarded-For; untrusted, it is ignored', async () => {
+      const budget = async (trustProxy: boolean | string) => {
+        const service = await start({ rateLimit: { requests: 1, windowSeconds: 60 }, trustProxy });
+        const from = async (address: string) =>
+          (await call(`${service.url}/v1/openapi.json`, { headers: { 'x-forwarded-for': address } })).status;
+        return [await from('203.0.113.1'), await from('203.0.113.2'), await from('203.0.113.1')];
+      };
+      expect(await budget('loopback')).toEqual([200, 200, 429]);
+      // Without trust, a client could pick any address per request: the socket's address counts.
+      expect(await budget(false)).toEqual([200, 429, 429]);
+    });
+
     it('callers with different keys have separate budgets', async () => {
       const service = await start({
         auth: {
