@@ -317,6 +317,26 @@ export const POSTGRES_CASES: readonly AdversarialCase[] = [
   refuse('pg-maint-5', PG, 'CLUSTER customers', 'CLUSTER'),
   refuse('pg-maint-6', PG, 'CHECKPOINT', 'CHECKPOINT'),
   refuse('pg-maint-7', PG, 'ANALYSE', 'British spelling'),
+  // Index maintenance functions write pages even in a READ ONLY transaction, and ROLLBACK keeps them.
+  refuse(
+    'pg-index-1',
+    PG,
+    "SELECT brin_summarize_new_values('orders_created_brin')",
+    'writes BRIN summaries',
+  ),
+  refuse(
+    'pg-index-2',
+    PG,
+    "SELECT brin_desummarize_range('orders_created_brin', 0)",
+    'degrades a BRIN index for good',
+  ),
+  refuse('pg-index-3', PG, "SELECT brin_summarize_range('orders_created_brin', 0)", 'writes a BRIN summary'),
+  refuse(
+    'pg-index-4',
+    PG,
+    "SELECT gin_clean_pending_list('customers_name_gin')",
+    'flushes the GIN pending list',
+  ),
   // Extensions and files.
   refuse('pg-ext-1', PG, 'CREATE EXTENSION IF NOT EXISTS adminpack', 'loads an extension'),
   refuse('pg-ext-2', PG, "LOAD 'auto_explain'", 'loads a library'),

@@ -35,6 +35,8 @@ INSERT INTO orders VALUES ${ORDERS};
 INSERT INTO audit_log VALUES (1, 'created');
 CREATE VIEW active_customers AS SELECT id, name FROM customers WHERE is_deleted = 0;
 CREATE SEQUENCE order_seq;
+CREATE INDEX orders_created_brin ON orders USING brin (created_at) WITH (pages_per_range = 1);
+CREATE INDEX customers_name_gin ON customers USING gin (to_tsvector('simple', name)) WITH (fastupdate = on);
 CREATE FUNCTION bump_counter() RETURNS int LANGUAGE plpgsql VOLATILE AS $$
 BEGIN INSERT INTO audit_log VALUES (99, 'bumped'); RETURN 1; END $$;
 CREATE FUNCTION slow_answer() RETURNS int LANGUAGE plpgsql VOLATILE AS $$
