@@ -141,7 +141,8 @@ HTTP (--transport http) serves /mcp, REST under /v1 (described by /v1/openapi.js
 /ready. API_KEY_REQUIRED=true with API_KEYS=name:key,… (or API_KEYS_FILE) asks for X-API-Key or
 Authorization: Bearer on all but /health and /ready; production refuses to start without keys
 unless ALLOW_UNAUTHENTICATED=true. RATE_LIMIT_ENABLED, RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW
-seconds per caller, shared through REDIS_URL (RATE_LIMIT_FAIL_MODE=open|closed when Redis is down).
+seconds per caller (key name, else client address; behind a load balancer set TRUST_PROXY), shared
+through REDIS_URL (RATE_LIMIT_FAIL_MODE=open|closed when Redis is down).
 SIGTERM drains in-flight requests for SHUTDOWN_TIMEOUT seconds (default 25), then cancels them.
 Logs go to stderr; stdout carries MCP messages only.
 `;
