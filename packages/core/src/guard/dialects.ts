@@ -67,6 +67,8 @@ export interface DialectRules {
    * transaction this session's read-only mode does not cover; reading `t@link` stays allowed.
    */
   readonly databaseLinks?: boolean | undefined;
+  /** Text refused inside string literals, upper-case (Oracle: XML DOCTYPEs that fetch external entities). */
+  readonly refusedLiteralText?: readonly string[] | undefined;
   /** Words refused inside `/*+ … *\/` optimizer hints (MySQL `SET_VAR`, `MAX_EXECUTION_TIME`), upper-case. */
   readonly refusedHintWords?: readonly string[] | undefined;
 }
@@ -288,6 +290,9 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
         effect:
           'starts another statement: control flow, output, cursors, sessions or server commands (SQL Server runs it even without a semicolon)',
       },
+      // RECEIVE dequeues Service Broker messages (destructively); not a reserved word, so a column
+      // of that name must be quoted.
+      { keywords: ['RECEIVE'], effect: 'removes messages from a Service Broker queue' },
       // Lock hints in WITH (…) that take update or exclusive locks.
       { keywords: ['UPDLOCK', 'XLOCK', 'TABLOCKX'], effect: 'takes update or exclusive locks' },
     ],
@@ -296,6 +301,11 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
       { words: ['ENABLE', 'TRIGGER'], effect: 'enables a trigger' },
       { words: ['DISABLE', 'TRIGGER'], effect: 'disables a trigger' },
       { words: ['END', 'CONVERSATION'], effect: 'ends a Service Broker conversation' },
+      // SQL Server requires a `;` before these, which is refused anyway; refusing them here costs
+      // nothing and does not depend on that rule (adversarial corpus ADV-G2).
+      { words: ['SEND', 'ON', 'CONVERSATION'], effect: 'sends a Service Broker message' },
+      { words: ['MOVE', 'CONVERSATION'], effect: 'moves a Service Broker conversation' },
+      { words: ['GET', 'CONVERSATION'], effect: 'locks a Service Broker conversation group' },
     ],
     functions: SIDE_EFFECT_FUNCTIONS.mssql,
     callsWithoutParentheses: false,
@@ -318,6 +328,9 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
       { keywords: ['PURGE', 'FLASHBACK', 'AUDIT', 'NOAUDIT'], effect: 'changes the database' },
     ],
     refusedAnywhere: [],
+    // XML with a DOCTYPE makes the server resolve external entities: an out-of-band request from a
+    // SELECT (XXE, CVE-2014-6577). Caught in string literals only; concatenation hides it (layer 3).
+    refusedLiteralText: ['<!DOCTYPE', '<!ENTITY'],
     // WITH FUNCTION/PROCEDURE (12c) defines PL/SQL inside the query, which may write in an
     // autonomous transaction that the read-only one does not cover.
     refusedSequences: [

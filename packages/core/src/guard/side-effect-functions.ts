@@ -178,7 +178,15 @@ const MSSQL: readonly FunctionDenyGroup[] = [
   // Server files read through trace and audit readers.
   {
     effect: 'reads files on the database server',
-    names: ['fn_xe_file_target_read_file', 'fn_get_audit_file', 'fn_trace_gettable'],
+    names: [
+      'fn_xe_file_target_read_file',
+      'fn_get_audit_file',
+      'fn_trace_gettable',
+      // List and probe the server's file system (adversarial corpus ADV-G2).
+      'dm_os_enumerate_filesystem',
+      'dm_os_file_exists',
+      'dm_os_enumerate_fixed_drives',
+    ],
   },
 ];
 
@@ -195,11 +203,17 @@ const ORACLE: readonly FunctionDenyGroup[] = [
   // (ctxsys.drithsx.sn, sys.kupp$proc.create_master_process).
   {
     effect: 'runs SQL or PL/SQL given as text in an internal package',
-    names: ['drithsx'],
+    // ctxsys.drithsx.sn, ordsys.ord_dicom.getmappingxpath, sys.lt.findricset, sys.sqljutl.*:
+    // published injection-to-PL/SQL vectors (patched, but legacy servers are not).
+    names: ['drithsx', 'ord_dicom', 'findricset', 'sqljutl'],
     prefixes: ['kupp$', 'kupw$', 'kupc$', 'kupf$'],
   },
-  // URI types fetch URLs from the server: network access from inside a SELECT.
-  { effect: 'makes network requests from the database server', names: ['httpuritype'] },
+  // URI types fetch URLs, repository files or whole tables from the server: network and file access
+  // from inside a SELECT (adversarial corpus ADV-G1).
+  {
+    effect: 'fetches a URL, an XML DB repository file or a table by URI from the database server',
+    names: ['httpuritype', 'urifactory', 'xdburitype', 'dburitype'],
+  },
   // Sequences are not rolled back.
   { effect: 'advances a sequence', names: ['nextval'], bareLastPart: true },
 ];
