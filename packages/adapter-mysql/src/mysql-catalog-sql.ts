@@ -273,14 +273,15 @@ export interface FingerprintRow {
   readonly fingerprint: string;
 }
 
-// Statement counters of DDL that changes what a snapshot shows without changing any table name:
-// ALTER TABLE (columns added, renamed or retyped, COMMENT=) and CREATE OR REPLACE VIEW.
-const DDL_COUNTERS = ['COM_ALTER_TABLE', 'COM_CREATE_VIEW'] as const;
+// Statement counters of DDL that changes what a snapshot (or a detail kept with it) shows without
+// changing any table name: ALTER TABLE (columns, keys, COMMENT=), CREATE OR REPLACE VIEW, and
+// CREATE/DROP INDEX.
+const DDL_COUNTERS = ['COM_ALTER_TABLE', 'COM_CREATE_INDEX', 'COM_CREATE_VIEW', 'COM_DROP_INDEX'] as const;
 
 /**
  * The catalog fingerprint behind `DatabasePort.catalogFingerprint()`, one statement: the count and a
  * CRC32 checksum of the table and view names in `schema` (every non-system database when undefined),
- * plus the server's counters of ALTER TABLE and CREATE VIEW statements.
+ * plus the server's counters of ALTER TABLE, CREATE/DROP INDEX and CREATE VIEW statements.
  *
  * Why these: information_schema.TABLES opens every table to fill TABLE_ROWS, TABLE_TYPE or
  * TABLE_COMMENT (MariaDB at 5,000 tables: 100–300 ms, the cost of a listing), but answers schema and

@@ -384,8 +384,8 @@ const rowsOf = (table: string, where = '') =>
 
 /**
  * The catalog fingerprint behind `DatabasePort.catalogFingerprint()`, one statement: row counts and
- * xmin sums of pg_class, pg_namespace and pg_description (catalog scans only; no user table is
- * opened), plus the statistics counter of updated pg_attribute rows, which moves when a column is
+ * xmin sums of pg_class, pg_namespace, pg_description and pg_constraint (keys shown by describe_table,
+ * which the cache keeps per snapshot; catalog scans only, no user table is opened), plus the statistics counter of updated pg_attribute rows, which moves when a column is
  * renamed or retyped without touching pg_class. Scanning pg_attribute itself would cost more than
  * the listing it guards (~40 ms for 5,000 tables × 15 columns), the counter costs nothing. Caveats:
  * that counter shows a change once the altering session has flushed its statistics (within about a
@@ -398,5 +398,6 @@ SELECT pg_catalog.concat_ws('/',
   ${sql.raw(rowsOf('pg_class', "WHERE relpersistence <> 't'"))},
   ${sql.raw(rowsOf('pg_namespace', "WHERE nspname !~ '^pg_(toast_)?temp_'"))},
   ${sql.raw(rowsOf('pg_description'))},
+  ${sql.raw(rowsOf('pg_constraint'))},
   pg_catalog.pg_stat_get_tuples_updated('pg_catalog.pg_attribute'::pg_catalog.regclass)::text) AS fingerprint`);
 }

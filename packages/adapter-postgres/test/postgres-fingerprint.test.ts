@@ -48,7 +48,7 @@ describeWithPostgres('postgres catalog fingerprint (real server)', unavailable, 
 
   it('is stable while the schema is, whatever happens to data, statistics and temporary tables', async () => {
     const first = await fingerprint();
-    expect(first).toMatch(/^\d+\.\d+\/\d+\.\d+\/\d+\.\d+\/\d+$/);
+    expect(first).toMatch(/^(\d+\.\d+\/){4}\d+$/);
     await db.admin.query("INSERT INTO custmst VALUES (1, 'a'), (2, 'b')");
     await db.admin.query("UPDATE custmst SET name = 'c' WHERE custno = 1");
     await db.admin.query('ANALYZE custmst');
@@ -69,6 +69,9 @@ describeWithPostgres('postgres catalog fingerprint (real server)', unavailable, 
       'ALTER TABLE ord_hdr RENAME COLUMN qty TO quantity',
       'ALTER TABLE custmst ALTER COLUMN name TYPE varchar(40)',
       "COMMENT ON TABLE ord_hdr IS 'order header'",
+      'ALTER TABLE ord_hdr ADD CONSTRAINT ord_hdr_cust FOREIGN KEY (custno) REFERENCES custmst (custno)',
+      'ALTER TABLE ord_hdr ADD CONSTRAINT ord_hdr_cust2 FOREIGN KEY (ordno) REFERENCES custmst (custno)',
+      'CREATE INDEX ord_hdr_custno ON ord_hdr (custno)',
       "COMMENT ON COLUMN ord_hdr.custno IS 'customer'",
       'CREATE VIEW v_open AS SELECT ordno FROM ord_hdr',
       'CREATE SCHEMA archive',

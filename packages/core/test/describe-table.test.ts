@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dbFailure } from '../src/errors.js';
+import { createSchemaCache } from '../src/schema/schema-cache.js';
 import { createFakeDatabase, fakeDeps, fakeTable, legacyFakeTables } from '../src/testing/index.js';
 import { describeTable, toTableRef } from '../src/use-cases/describe-table.js';
+import { listTables } from '../src/use-cases/list-tables.js';
 
 const setup = (tables = legacyFakeTables()) => {
   const db = createFakeDatabase({ tables });
@@ -79,6 +81,42 @@ describe('describeTable', () => {
     const failure = (await describeTable(setup(tables).deps, { table: 'custmst' }))._unsafeUnwrapErr();
     const suggestions = failure.kind === 'ObjectNotFound' ? (failure.suggestions ?? []) : [];
     expect([...suggestions].sort()).toEqual(['CUSTMS', 'crm.CUSTMST', 'old.CUSTMST'].sort());
+  });
+
+  it('keeps details with a cached snapshot when the adapter has a fingerprint, and drops them with it', async () => {
+    let clock = 0;
+    const db = createFakeDatabase({ catalogFingerprint: true });
+    const deps = {
+      ...fakeDeps(db),
+      schemaCache: createSchemaCache({ now: () => clock, checkIntervalMs: 1_000 }),
+    };
+    // Before any listing nothing is cached: describing alone never costs a catalog read.
+    await describeTable(deps, { table: 'CUSTMST' });
+    expect(db.callsTo('listTables')).toHaveLength(0);
+    await listTables(deps, {});
+    await describeTable(deps, { table: 'CUSTMST' });
+    const cached = (await describeTable(deps, { table: 'CUSTMST' }))._unsafeUnwrap();
+    expect(cached.table.name).toBe('CUSTMST');
+    expect(db.callsTo('describeTable')).toHaveLength(2);
+    // A schema change seen by the fingerprint replaces the snapshot and its details.
+    db.setTables([
+      fakeTable('CUSTMST', [
+        ['CUSTNO', 'INTEGER', 'integer', { pk: 1 }],
+        ['NEWCOL', 'TEXT', 'text'],
+      ]),
+    ]);
+    clock += 1_000;
+    const fresh = (await describeTable(deps, { table: 'CUSTMST' }))._unsafeUnwrap();
+    expect(fresh.columns.map((c) => c.name)).toEqual(['CUSTNO', 'NEWCOL']);
+    expect(db.callsTo('describeTable')).toHaveLength(3);
+  });
+
+  it('asks the adapter every time when it has no fingerprint to tell a stale detail', async () => {
+    const { db, deps } = setup();
+    await listTables(deps, {});
+    await describeTable(deps, { table: 'CUSTMST' });
+    await describeTable(deps, { table: 'CUSTMST' });
+    expect(db.callsTo('describeTable')).toHaveLength(2);
   });
 
   it('passes other failures through without listing tables', async () => {

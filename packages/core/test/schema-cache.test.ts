@@ -212,7 +212,9 @@ describe('SchemaCache', () => {
       tables: [fakeTable('A', [col], { schema: 'crm' }), fakeTable('B', [col], { schema: 'sales' })],
     });
     const { cache } = setup({}, db);
+    expect(cache.has(db)).toBe(false);
     const whole = (await cache.snapshot(db))._unsafeUnwrap();
+    expect([cache.has(db), cache.has(db, 'crm'), cache.has(db, 'archive')]).toEqual([true, true, false]);
     expect((await cache.snapshot(db, { schema: 'crm' }))._unsafeUnwrap()).toBe(whole);
     expect(db.callsTo('listTables')).toHaveLength(1);
     const other = (await cache.snapshot(db, { schema: 'archive' }))._unsafeUnwrap();

@@ -57,6 +57,8 @@ export interface SchemaCache {
    * @returns err with the adapter's failure when the catalog cannot be read and nothing is cached.
    */
   snapshot(db: DatabasePort, request?: SnapshotRequest): ResultAsync<SchemaSnapshot, DatabaseFailure>;
+  /** True when a snapshot of `db` covering `schema` is cached (whatever its age): `snapshot` would not wait for a first build. */
+  has(db: DatabasePort, schema?: string | undefined): boolean;
   /** Drops the snapshots of `db` (every database when omitted); the next request rebuilds. */
   invalidate(db?: DatabasePort): void;
   stats(): SchemaCacheStats;
@@ -340,6 +342,11 @@ export function createSchemaCache(options: SchemaCacheOptions = {}): SchemaCache
   return {
     snapshot(db, request = {}) {
       return new ResultAsync(serve(db, request));
+    },
+    has(db, schema) {
+      const whole = entries.get(keyOf(db, undefined))?.snapshot;
+      if (whole !== undefined && (schema === undefined || whole.hasSchema(schema))) return true;
+      return schema !== undefined && entries.get(keyOf(db, schema))?.snapshot !== undefined;
     },
     invalidate(db) {
       for (const entry of [...entries.values()]) {

@@ -1,4 +1,4 @@
-import { errAsync, type ResultAsync } from 'neverthrow';
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { type DatabaseFailure, dbFailure } from '../errors.js';
 import type { TableDetail, TableInfo, TableRef } from '../model.js';
 import { schemaCacheOf } from '../schema/default-schema-cache.js';
@@ -9,8 +9,12 @@ import { closestNames } from './name-matching.js';
 /**
  * Columns, keys, relationships and indexes of one table. Accepts `schema.table`, and a name in the
  * wrong letter case when it is unambiguous (assistants write `custmst` for Oracle's `CUSTMST`).
- * The detail comes from the adapter (one catalog round trip, always current); only a name the adapter
- * does not know is resolved against the schema cache's snapshot, which also supplies suggestions.
+ *
+ * The detail comes from the adapter (one catalog round trip). Once the schema cache holds a snapshot
+ * of the database (after a listing or a search) and the adapter has a catalog fingerprint, details
+ * are kept with that snapshot, so they are dropped with it when the fingerprint or the TTL says the
+ * catalog changed; without a fingerprint a cached detail could outlive a change, so none is kept. A
+ * name the adapter does not know is resolved against the snapshot, which also supplies suggestions.
  * @returns err(ObjectNotFound) with the closest existing names when no such table exists.
  */
 export function describeTable(
@@ -18,6 +22,23 @@ export function describeTable(
   input: DescribeTableInput,
 ): ResultAsync<TableDetail, DatabaseFailure> {
   const ref = toTableRef(input);
+  const cache = schemaCacheOf(deps);
+  if (deps.db.catalogFingerprint !== undefined && cache.has(deps.db, ref.schema)) {
+    return cache.snapshot(deps.db, { schema: ref.schema }).andThen((snapshot) => {
+      const details = snapshot.derive('describe', () => new DetailMemo());
+      const key = `${ref.schema ?? ''}\u0000${ref.name}`;
+      const cached = details.get(key);
+      if (cached !== undefined) return okAsync(cached);
+      return fromAdapter(deps, ref).map((detail) => {
+        details.set(key, detail);
+        return detail;
+      });
+    });
+  }
+  return fromAdapter(deps, ref);
+}
+
+function fromAdapter(deps: UseCaseDeps, ref: TableRef): ResultAsync<TableDetail, DatabaseFailure> {
   // Fast path: one catalog round trip when the caller spelled the name exactly.
   return deps.db.describeTable(ref).orElse((failure) => {
     if (failure.kind !== 'ObjectNotFound' || failure.objectType !== 'table') return errAsync(failure);
@@ -32,6 +53,24 @@ export function describeTable(
         return errAsync(notFound(ref, snapshot.filter(ref.schema, undefined)));
       });
   });
+}
+
+/** The most recently described tables of one snapshot: a bounded LRU, as details vary in size. */
+class DetailMemo {
+  static readonly MAX = 128;
+  readonly #map = new Map<string, TableDetail>();
+  get(key: string): TableDetail | undefined {
+    const found = this.#map.get(key);
+    if (found !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, found);
+    }
+    return found;
+  }
+  set(key: string, detail: TableDetail): void {
+    this.#map.set(key, detail);
+    if (this.#map.size > DetailMemo.MAX) this.#map.delete(this.#map.keys().next().value!);
+  }
 }
 
 /** Turns tool input into a reference: an explicit `schema` wins; else `a.b` means schema `a`, table `b`. */
