@@ -30,6 +30,7 @@ const MALFORMED: Record<Exclude<ConfigVariable, 'ALLOWED_HOSTS'>, string> = {
   RATE_LIMIT_FAIL_MODE: 'sometimes',
   RATE_LIMIT_KEY_PREFIX: '   ',
   SHUTDOWN_TIMEOUT: '25s',
+  TRUST_PROXY: '   ',
   HEALTH_CHECK_ENABLED: '2',
   METRICS_ENABLED: 'nope',
   METRICS_PORT: '0',
@@ -77,6 +78,7 @@ describe('loadConfig', () => {
     expect(config.apiKeys).toBeUndefined();
     expect(config.allowUnauthenticated).toBe(false);
     expect(config.shutdownTimeoutMs).toBe(25_000);
+    expect(config.trustProxy).toBe(false);
     // The guide's schema_cache is an LRU of 100 entries; it names no TTL, so five minutes (its Redis TTL).
     expect(config.schemaCache).toEqual({
       ttlMs: 300_000,
@@ -119,6 +121,14 @@ describe('loadConfig', () => {
     expect(config.pool).toMatchObject({ size: 10, maxOverflow: 20, prePing: true });
     expect(config.log).toEqual({ level: 'info', format: 'json' });
     expect(config.databaseUrl).toBe('postgresql://reader:pw@db:5432/chinook');
+  });
+
+  it('reads TRUST_PROXY as a boolean, a hop count or a list of addresses', () => {
+    expect(loadConfig({ TRUST_PROXY: 'TRUE' })._unsafeUnwrap().trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' })._unsafeUnwrap().trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: ' loopback,10.0.0.0/8 ' })._unsafeUnwrap().trustProxy).toBe(
+      'loopback,10.0.0.0/8',
+    );
   });
 
   it('accepts the usual spellings of booleans, levels and fractional seconds', () => {
@@ -164,7 +174,12 @@ describe('loadConfig', () => {
 
   it('never echoes a secret’s value', () => {
     const secrets = Object.entries(CONFIG_VARIABLES).filter(([, spec]) => 'secret' in spec && spec.secret);
-    expect(secrets.map(([name]) => name).sort()).toEqual(['API_KEYS', 'DATABASE_URL', 'DB_PASSWORD', 'REDIS_URL']);
+    expect(secrets.map(([name]) => name).sort()).toEqual([
+      'API_KEYS',
+      'DATABASE_URL',
+      'DB_PASSWORD',
+      'REDIS_URL',
+    ]);
     const env = {
       DATABASE_URL: 'postgresql://admin:hunter2@db/prod',
       REDIS_URL: 'redis://:s3cr3t@cache:6379',
