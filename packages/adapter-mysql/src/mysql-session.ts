@@ -72,9 +72,12 @@ export function connectionOptions(config: ResolvedMysqlConfig): ConnectionOption
     bigNumberStrings: true,
     decimalNumbers: false,
     dateStrings: true,
-    // One statement per query, and the server may never ask us to upload a local file.
+    // One statement per query, and the server may never ask us to upload a local file. Without
+    // IGNORE_SPACE (mysql2 asks for it by default) a fresh session parses like one after
+    // COM_RESET_CONNECTION, which falls back to the server's sql_mode: SQL means the same on every
+    // pooled connection.
     multipleStatements: false,
-    flags: ['-LOCAL_FILES', '-MULTI_STATEMENTS'],
+    flags: ['-LOCAL_FILES', '-MULTI_STATEMENTS', '-IGNORE_SPACE'],
     enableKeepAlive: true,
     keepAliveInitialDelay: 10_000,
     charset: 'utf8mb4',

@@ -255,6 +255,17 @@ if ('skip' in admin) {
     });
     // The text proves nothing: `SELECT * FROM leaky` names no variable and no lock, yet the view's
     // stored function sets one and takes the other. Neither may reach the next lease (pool of 1).
+    it('a fresh session and a reset one parse alike (same sql_mode)', async () => {
+      const one = adapter({ pool: { size: 1, maxOverflow: 0 } });
+      const mode = async () =>
+        (await one.executeReadOnly(q('SELECT @@SESSION.sql_mode, CONNECTION_ID()'), LIMITS))._unsafeUnwrap()
+          .rows[0];
+      const fresh = await mode();
+      const reset = await mode();
+      expect(reset).toEqual(fresh);
+      expect(String(fresh?.[0])).not.toContain('IGNORE_SPACE');
+    });
+
     it('a view whose stored function sets a variable and takes GET_LOCK leaves neither behind', async () => {
       const lock = `lb_view_lock_${suffix}`;
       await admin.query(`CREATE FUNCTION leak_fn() RETURNS INT NOT DETERMINISTIC
