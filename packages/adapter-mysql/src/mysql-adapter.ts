@@ -21,6 +21,7 @@ import {
   auditPrivilegesQuery,
   type CatalogQuery,
   type ColumnRow,
+  catalogFingerprintQuery,
   explainSql,
   type ForeignKeyRow,
   foreignKeysQuery,
@@ -223,6 +224,15 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
           schema === undefined ? listTablesAllQuery() : listTablesInSchemaQuery(schema),
         );
         return rows.map(toTableInfo);
+      });
+    },
+
+    catalogFingerprint() {
+      // The scope of listTables() without a filter.
+      const schema = schemaOf(undefined);
+      return catalog(async (session) => {
+        const rows = await rowsOf(session, catalogFingerprintQuery(session.flavour, schema));
+        return String(rows[0]?.fingerprint ?? '');
       });
     },
 

@@ -505,6 +505,19 @@ if ('skip' in admin) {
       expect(plan.raw).toHaveProperty('query_block');
     });
 
+    it('answers a catalog fingerprint that stays put until a table is added', async () => {
+      const fingerprint = async () => (await db.catalogFingerprint!())._unsafeUnwrap();
+      const before = await fingerprint();
+      expect(before).not.toBe('');
+      expect(await fingerprint()).toBe(before);
+      await admin.query(`CREATE TABLE \`${database}\`.fingerprint_probe (id INT)`);
+      try {
+        expect(await fingerprint()).not.toBe(before);
+      } finally {
+        await admin.query(`DROP TABLE \`${database}\`.fingerprint_probe`);
+      }
+    });
+
     it('reports version, user and database', async () => {
       const info = (await db.serverInfo())._unsafeUnwrap();
       expect(info).toMatchObject({ dialect: 'mysql', database });

@@ -336,6 +336,12 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
       );
     },
 
+    catalogFingerprint() {
+      return catalogQuery(() => catalog.catalogFingerprintQuery()).map((rows) =>
+        String(rows[0]?.fingerprint ?? ''),
+      );
+    },
+
     listColumns(filter?: TableFilter) {
       return catalogQuery((f) => catalog.listColumnsQuery(f, filter?.schema)).map((rows) =>
         rows.map(

@@ -339,6 +339,25 @@ describeWithPostgres('postgres adapter (real server)', unavailable, () => {
     expect(write.kind).toBe('SyntaxError');
   });
 
+  it('answers a catalog fingerprint that stays put until the catalog changes', async () => {
+    const fingerprint = async () => (await adapter.catalogFingerprint!())._unsafeUnwrap();
+    const before = await fingerprint();
+    expect(before).not.toBe('');
+    expect(await fingerprint()).toBe(before);
+    await db.admin.query('CREATE TABLE fingerprint_probe (id int)');
+    try {
+      // Parts of it come from statistics counters, which the server publishes within a moment.
+      let after = await fingerprint();
+      for (let i = 0; i < 30 && after === before; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await fingerprint();
+      }
+      expect(after).not.toBe(before);
+    } finally {
+      await db.admin.query('DROP TABLE fingerprint_probe');
+    }
+  });
+
   it('reports pool gauges', async () => {
     expect(adapter.poolStats()).toMatchObject({ size: 2, max: 4, waiting: 0 });
   });
