@@ -360,6 +360,12 @@ export const COMMON_CASES: readonly AdversarialCase[] = [
   ),
   allow('common-allow-comment-4', LIVE, 'SELECT 1; -- done', 'comment after the final semicolon'),
   allow(
+    'common-allow-deep-1',
+    ['postgres', 'mysql'],
+    `${'('.repeat(200)}SELECT 1${')'.repeat(200)}`,
+    '200 nested parentheses',
+  ),
+  allow(
     'common-allow-order-1',
     LIVE,
     'SELECT id FROM customers ORDER BY created_at DESC, id LIMIT 2',

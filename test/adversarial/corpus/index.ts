@@ -29,15 +29,4 @@ export function casesFor(dialect: CaseDialect): readonly AdversarialCase[] {
  * /tmp/briefs/findings-adversarial.md). Each is marked `knownGap` on its case; the suites assert it
  * still fails, so a fix turns them red until the mark and this entry are removed.
  */
-export const KNOWN_GAPS: readonly string[] = [
-  'ora-net-1=ADV-G1',
-  'ora-net-2=ADV-G1',
-  'ora-net-3=ADV-G1',
-  'ora-net-4=ADV-G1',
-  'ms-broker-1=ADV-G2',
-  'ms-broker-2=ADV-G2',
-  'ms-broker-3=ADV-G2',
-  'ms-broker-4=ADV-G2',
-  'ms-files-1=ADV-G2',
-  'ms-files-2=ADV-G2',
-];
+export const KNOWN_GAPS: readonly string[] = [];

@@ -23,18 +23,10 @@ export const MSSQL_CASES: readonly AdversarialCase[] = [
   refuse('ms-nosemi-16', MS, 'SELECT 1 SAVE TRANSACTION s', 'SAVE'),
   refuse('ms-nosemi-17', MS, 'SELECT 1\u3000DELETE FROM customers', 'ideographic space'),
   // Service Broker statements after a SELECT, without ';' (END CONVERSATION and BEGIN … are refused).
-  refuse('ms-broker-1', MS, "SELECT 1 SEND ON CONVERSATION @h (N'x')", 'sends a message', {
-    knownGap: 'ADV-G2',
-  }),
-  refuse('ms-broker-2', MS, 'SELECT 1 RECEIVE TOP (1) * FROM q', 'RECEIVE removes messages from a queue', {
-    knownGap: 'ADV-G2',
-  }),
-  refuse('ms-broker-3', MS, 'SELECT 1 MOVE CONVERSATION @h TO @g', 'moves a conversation', {
-    knownGap: 'ADV-G2',
-  }),
-  refuse('ms-broker-4', MS, 'SELECT 1 GET CONVERSATION GROUP @g FROM q', 'locks a conversation group', {
-    knownGap: 'ADV-G2',
-  }),
+  refuse('ms-broker-1', MS, "SELECT 1 SEND ON CONVERSATION @h (N'x')", 'sends a message'),
+  refuse('ms-broker-2', MS, 'SELECT 1 RECEIVE TOP (1) * FROM q', 'RECEIVE removes messages from a queue'),
+  refuse('ms-broker-3', MS, 'SELECT 1 MOVE CONVERSATION @h TO @g', 'moves a conversation'),
+  refuse('ms-broker-4', MS, 'SELECT 1 GET CONVERSATION GROUP @g FROM q', 'locks a conversation group'),
   refuse('ms-broker-5', MS, 'SELECT 1 END CONVERSATION @h', 'ends a conversation'),
   // File-system DMFs: the server's files listed from a SELECT, like fn_xe_file_target_read_file.
   refuse(
@@ -42,13 +34,8 @@ export const MSSQL_CASES: readonly AdversarialCase[] = [
     MS,
     "SELECT * FROM sys.dm_os_enumerate_filesystem('C:\\', '*')",
     'lists server directories',
-    {
-      knownGap: 'ADV-G2',
-    },
   ),
-  refuse('ms-files-2', MS, "SELECT * FROM sys.dm_os_file_exists('C:\\secret.txt')", 'probes server files', {
-    knownGap: 'ADV-G2',
-  }),
+  refuse('ms-files-2', MS, "SELECT * FROM sys.dm_os_file_exists('C:\\secret.txt')", 'probes server files'),
   refuse('ms-exec-1', MS, "EXEC xp_cmdshell 'whoami'", 'shell'),
   refuse('ms-exec-2', MS, "EXEC('DROP TABLE customers')", 'dynamic SQL'),
   refuse('ms-exec-3', MS, "EXECUTE sp_configure 'show advanced options', 1", 'configuration'),

