@@ -162,6 +162,8 @@ describe('http transport with ALLOWED_HOSTS', () => {
     server.child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(server.stderr()).toMatch(/"message":"stopped"/);
-    await expect(get(server.port, '/health')).rejects.toThrow();
+    // Not "the port now refuses": with suites running in parallel, another server started on port 0
+    // may be handed the freed port at once (seen as a 149 ms failure under load).
+    expect(server.stderr()).toMatch(/"message":"draining"/);
   });
 });
