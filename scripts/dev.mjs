@@ -46,13 +46,27 @@ const BUILD_ORDER = [
   'adapter-sqlite',
   'adapter-postgres',
   'adapter-mysql',
+  'adapter-mssql',
+  'adapter-oracle',
   'transport-mcp',
+  'transport-http',
+  'telemetry',
+  'cache-redis',
   'server',
 ];
 
 // Rebuild only packages whose sources (or whose dependencies' builds) are newer than their dist,
 // so a second `npm test` does not pay for six tsup runs.
 function build() {
+  // A package missing from BUILD_ORDER would silently stay unbuilt (and the server would fail to
+  // import it from a fresh clone): refuse to go on instead.
+  const missing = readdirSync(join(root, 'packages')).filter(
+    (name) => existsSync(join(root, 'packages', name, 'package.json')) && !BUILD_ORDER.includes(name),
+  );
+  if (missing.length > 0) {
+    console.error(`scripts/dev.mjs: add ${missing.join(', ')} to BUILD_ORDER (dependencies first).`);
+    process.exit(1);
+  }
   let upstreamChanged = false;
   for (const name of BUILD_ORDER) {
     const dir = join(root, 'packages', name);

@@ -81,13 +81,13 @@ describe('legacybridge CLI: usage and configuration errors', () => {
   });
 
   it.each([
-    ['--url', ['--url', 'oracle://u:hunter2@127.0.0.1:1/db'], {}],
-    ['positional', ['oracle://u:hunter2@127.0.0.1:1/db'], {}],
-    ['DATABASE_URL', [], { DATABASE_URL: 'oracle://u:hunter2@127.0.0.1:1/db', LOG_LEVEL: 'debug' }],
+    ['--url', ['--url', 'db2://u:hunter2@127.0.0.1:1/db'], {}],
+    ['positional', ['db2://u:hunter2@127.0.0.1:1/db'], {}],
+    ['DATABASE_URL', [], { DATABASE_URL: 'db2://u:hunter2@127.0.0.1:1/db', LOG_LEVEL: 'debug' }],
   ])('a password in an unsupported URL (%s) never reaches stderr', async (_how, args, env) => {
     const run = await runCli(args, { ...sandbox.env, ...env });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/unsupported scheme "oracle:"/);
+    expect(run.stderr).toMatch(/unsupported scheme "db2:"/);
     expect(run.stderr).toMatch(/mysql:\/\/.*postgres:\/\/.*sqlite:\/\//);
     expect(run.stderr + run.stdout).not.toContain('hunter2');
   });
