@@ -7,10 +7,7 @@ import type { LiveDialect } from '../corpus/index.js';
 export const SESSION_GAPS: Partial<
   Record<LiveDialect, { finding: string; normalise: (answer: string) => string }>
 > = {
-  // ADV-S1: mysql2 connects with the IGNORE_SPACE client flag, so a fresh session's sql_mode has
-  // IGNORE_SPACE; COM_RESET_CONNECTION resets sql_mode to the global value and the adapter does not
-  // restore it, so pooled sessions parse differently depending on whether they were reset.
-  mysql: { finding: 'ADV-S1', normalise: (answer) => answer.replace('IGNORE_SPACE,', '') },
+  // Empty: ADV-S1 (MariaDB sessions lost IGNORE_SPACE after a reset) was fixed in 2f88818.
 };
 
 /** The distinct probe answers with the known session gaps normalised away. */
