@@ -277,6 +277,15 @@ const CASES: Record<Exclude<Dialect, 'sqlite'>, readonly (readonly [string, stri
     ],
     ["SELECT xmltype('<!doctype r []><r/>') FROM dual", 'ReadOnlyViolation'],
     ["SELECT ORDSYS.ORD_DICOM.GETMAPPINGXPATH('x', 'y', 'z') FROM dual", 'ReadOnlyViolation'],
+    // ADV-G3: XQuery functions that read the XML DB repository by path.
+    [`SELECT XMLQUERY('fn:doc("/public/secret.xml")' RETURNING CONTENT) FROM dual`, 'ReadOnlyViolation'],
+    [`SELECT * FROM XMLTABLE('fn:collection("/public")' COLUMNS x CLOB PATH '.')`, 'ReadOnlyViolation'],
+    [`SELECT XMLQUERY('doc ( "/public/x.xml" )/r' RETURNING CONTENT) FROM dual`, 'ReadOnlyViolation'],
+    ['SELECT XMLQUERY(\'ora:view("HR", "EMP")\' RETURNING CONTENT) FROM dual', 'ReadOnlyViolation'],
+    [
+      "SELECT XMLQUERY('/r/l' PASSING doc RETURNING CONTENT), 'see doc(1) and mydoc(\"x\")', doc_id FROM t",
+      'ok:select',
+    ],
     ["SELECT SYS.LT.FINDRICSET('x', 'y') FROM dual", 'ReadOnlyViolation'],
     [
       "SELECT EXTRACTVALUE(xmltype('<r><l>1</l></r>'), '/r/l'), 'doctype <!-- -->', uri_count FROM dual",

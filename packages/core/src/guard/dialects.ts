@@ -67,8 +67,11 @@ export interface DialectRules {
    * transaction this session's read-only mode does not cover; reading `t@link` stays allowed.
    */
   readonly databaseLinks?: boolean | undefined;
-  /** Text refused inside string literals, upper-case (Oracle: XML DOCTYPEs that fetch external entities). */
-  readonly refusedLiteralText?: readonly string[] | undefined;
+  /**
+   * Text refused inside string literals (Oracle: XML DOCTYPEs that fetch external entities, XQuery
+   * functions that read the XML DB repository). `effect` completes "the string literal at … ".
+   */
+  readonly refusedLiterals?: readonly { readonly pattern: RegExp; readonly effect: string }[] | undefined;
   /** Words refused inside `/*+ … *\/` optimizer hints (MySQL `SET_VAR`, `MAX_EXECUTION_TIME`), upper-case. */
   readonly refusedHintWords?: readonly string[] | undefined;
 }
@@ -328,9 +331,24 @@ export const DIALECT_RULES: Record<Dialect, DialectRules> = {
       { keywords: ['PURGE', 'FLASHBACK', 'AUDIT', 'NOAUDIT'], effect: 'changes the database' },
     ],
     refusedAnywhere: [],
-    // XML with a DOCTYPE makes the server resolve external entities: an out-of-band request from a
-    // SELECT (XXE, CVE-2014-6577). Caught in string literals only; concatenation hides it (layer 3).
-    refusedLiteralText: ['<!DOCTYPE', '<!ENTITY'],
+    // Caught in string literals only; text built by concatenation passes (layer 3: XDB and network ACLs).
+    refusedLiterals: [
+      // XML with a DOCTYPE makes the server resolve external entities: an out-of-band request from
+      // a SELECT (XXE, CVE-2014-6577; adversarial corpus ADV-G1).
+      {
+        pattern: /<!DOCTYPE|<!ENTITY/i,
+        effect:
+          'holds an XML DOCTYPE, which makes the server resolve external entities (network or file access); remove it',
+      },
+      // XQuery's doc()/collection()/unparsed-text() and ora:view read the XML DB repository and
+      // tables by path, as XDBURITYPE does (ADV-G3); the fn: prefix is optional in XQuery.
+      {
+        pattern:
+          /\b(?:fn:)?(?:doc|doc-available|collection|unparsed-text(?:-lines)?)\s*\(\s*["']|\bora:view\s*\(/i,
+        effect:
+          'calls an XQuery function that reads the XML DB repository or tables by path; query the tables directly',
+      },
+    ],
     // WITH FUNCTION/PROCEDURE (12c) defines PL/SQL inside the query, which may write in an
     // autonomous transaction that the read-only one does not cover.
     refusedSequences: [

@@ -213,13 +213,12 @@ function scanBody(
           reason: `the Unicode-escaped name at ${at(token.position)} uses UESCAPE, which the statement guard does not decode; write the name without escapes.`,
         };
       }
-    } else if (token.kind === 'string' && rules.refusedLiteralText) {
-      const text = asciiUpperCase(token.text);
-      const found = rules.refusedLiteralText.find((needle) => text.includes(needle));
+    } else if (token.kind === 'string' && rules.refusedLiterals) {
+      const found = rules.refusedLiterals.find((literal) => literal.pattern.test(token.text));
       if (found) {
         return {
           kind: 'ReadOnlyViolation',
-          reason: `the string literal at ${at(token.position)} holds XML with ${found}, which makes the server resolve external entities (network or file access); remove the DOCTYPE.`,
+          reason: `the string literal at ${at(token.position)} ${found.effect}.`,
         };
       }
     } else if (rules.refusesVariableAssignment && token.text === ':' && tokens[i + 1]?.text === '=') {
