@@ -29,4 +29,4 @@ export function casesFor(dialect: CaseDialect): readonly AdversarialCase[] {
  * /tmp/briefs/findings-adversarial.md). Each is marked `knownGap` on its case; the suites assert it
  * still fails, so a fix turns them red until the mark and this entry are removed.
  */
-export const KNOWN_GAPS: readonly string[] = ['ora-net-5=ADV-G3', 'ora-net-6=ADV-G3'];
+export const KNOWN_GAPS: readonly string[] = [];
