@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryCache, createQueryCache } from '../src/cache/index.js';
 import { dbFailure } from '../src/errors.js';
 import type { QueryLimits } from '../src/model.js';
 import { createFakeDatabase, fakeDeps } from '../src/testing/index.js';
@@ -143,5 +144,29 @@ describe('explainQuery', () => {
     const { db, deps } = setup();
     expect((await explainQuery(deps, { sql: '' }))._unsafeUnwrapErr().kind).toBe('InvalidInput');
     expect(db.callsTo('explain')).toHaveLength(0);
+  });
+});
+
+describe('runReadOnlyQuery with a query cache', () => {
+  it('answers a repeated query from the cache (marked cached), after the guard, with the same limits', async () => {
+    const { db, deps } = setup();
+    const cached = {
+      ...deps,
+      queryCache: createQueryCache({ cache: createMemoryCache(), ttlMs: 60_000, source: 'test' }),
+    };
+    const first = (
+      await runReadOnlyQuery(cached, { sql: 'SELECT * FROM CUSTMST', max_rows: 5 })
+    )._unsafeUnwrap();
+    const second = (
+      await runReadOnlyQuery(cached, { sql: 'SELECT * FROM CUSTMST', max_rows: 5 })
+    )._unsafeUnwrap();
+    expect(db.callsTo('executeReadOnly')).toHaveLength(1);
+    expect(second).toEqual({ ...first, cached: true });
+    // Other caps are another answer; a refused statement never reaches the cache or the database.
+    await runReadOnlyQuery(cached, { sql: 'SELECT * FROM CUSTMST', max_rows: 6 });
+    expect(db.callsTo('executeReadOnly')).toHaveLength(2);
+    const refused = await runReadOnlyQuery(cached, { sql: 'DELETE FROM CUSTMST' });
+    expect(refused._unsafeUnwrapErr().kind).toBe('ReadOnlyViolation');
+    expect(db.callsTo('executeReadOnly')).toHaveLength(2);
   });
 });

@@ -1,3 +1,4 @@
+import type { QueryCache } from '../cache/query-cache.js';
 import type { DatabasePort, LoggerPort, MetricsPort } from '../ports.js';
 import type { SchemaCache } from '../schema/schema-cache.js';
 
@@ -35,4 +36,6 @@ export interface UseCaseDeps {
    * without it each DatabasePort gets a default cache (defaults of `createSchemaCache`).
    */
   readonly schemaCache?: SchemaCache | undefined;
+  /** Reuses answers of identical queries (QUERY_CACHE_TTL); absent means every query reaches the database. */
+  readonly queryCache?: QueryCache | undefined;
 }

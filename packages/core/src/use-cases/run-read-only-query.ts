@@ -34,12 +34,21 @@ export function runReadOnlyQuery(
   if (checked.isErr()) {
     return recordOutcome(deps, 'run_query', input.sql, options, errAsync(checked.error));
   }
+  const query = checked.value;
+  const limits = limitsFor(deps, input.max_rows);
+  const run = () => deps.db.executeReadOnly(query, limits, options.signal);
   return recordOutcome(
     deps,
     'run_query',
     input.sql,
     options,
-    deps.db.executeReadOnly(checked.value, limitsFor(deps, input.max_rows), options.signal),
+    deps.queryCache === undefined
+      ? run()
+      : // Every caller reads through the same database user, so they share one permission scope.
+        deps.queryCache.through(
+          { sql: query.sql, dialect: query.dialect, limits, scope: 'database-user' },
+          run,
+        ),
   );
 }
 
