@@ -143,6 +143,17 @@ export interface LoggerPort {
   child(context: LogContext): LoggerPort;
 }
 
+/**
+ * Runs `work` inside an active trace span named `name`, so every log line and database span of it
+ * carries the span's trace id. The transports take one to give each tool call and REST call a span;
+ * the server passes OpenTelemetry's when tracing is on, and nothing otherwise.
+ */
+export type SpanRunner = <T>(
+  name: string,
+  attributes: Readonly<Record<string, string | number | boolean>>,
+  work: () => Promise<T>,
+) => Promise<T>;
+
 /** A metrics port that records nothing. */
 export const noopMetrics: MetricsPort = {
   increment() {},

@@ -3,6 +3,7 @@ import {
   type ConfigFailure,
   configFailure,
   type LoggerPort,
+  type SpanRunner,
   type UseCaseDeps,
 } from '@legacybridge/core';
 import {
@@ -45,6 +46,8 @@ export interface HttpServerOptions {
   readonly shutdownTimeoutMs?: number | undefined;
   /** Serves /metrics when set. */
   readonly metrics?: MetricsHook | undefined;
+  /** Runs each request and tool call in a trace span (when tracing is on). */
+  readonly trace?: SpanRunner | undefined;
   /** TRUST_PROXY: whose X-Forwarded-For names the client address (default: nobody's). */
   readonly trustProxy?: boolean | number | string | undefined;
 }
@@ -149,6 +152,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
             }
           : undefined,
       metrics: options.metrics,
+      trace: options.trace,
       shutdownTimeoutMs: options.shutdownTimeoutMs,
       trustProxy: options.trustProxy,
     });

@@ -1,16 +1,25 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRedisCache } from '@legacybridge/cache-redis';
 import {
   type AdapterDefinition,
   type AppConfig,
+  type CachePort,
   type ConfigFailure,
   configFailure,
   createAdapterRegistry,
+  createMemoryCache,
+  createQueryCache,
+  createSchemaCache,
   type DatabasePort,
   type LoggerPort,
+  type MetricsPort,
   noopMetrics,
+  type QueryCache,
   type UseCaseDeps,
   urlScheme,
 } from '@legacybridge/core';
+import { traceDatabase } from '@legacybridge/telemetry';
 import { err, ok, type Result } from 'neverthrow';
 import { defaultDemoPath } from './demo/demo-path.js';
 import { ensureDemoDatabase } from './demo/ensure-demo.js';
@@ -41,6 +50,10 @@ export interface RuntimeInput {
   readonly logger: LoggerPort;
   /** Overrides the default demo location (tests). */
   readonly demoPath?: string | undefined;
+  /** Where the use cases record metrics (the server's Prometheus registry); default: nowhere. */
+  readonly metrics?: MetricsPort | undefined;
+  /** Wrap the database in OpenTelemetry spans (only when tracing is on: spans are per query). */
+  readonly traced?: boolean | undefined;
 }
 
 /**
@@ -80,18 +93,59 @@ export function createRuntime(input: RuntimeInput): Result<Runtime, ConfigFailur
   });
   if (db.isErr()) return err(db.error);
 
+  const metrics = input.metrics ?? noopMetrics;
+  const queryCache = createQueryCacheFor(config, url, db.value, metrics, input.logger);
   const deps: UseCaseDeps = {
-    db: db.value,
-    metrics: noopMetrics,
+    db: input.traced ? traceDatabase(db.value) : db.value,
+    metrics,
     logger: input.logger,
     policy: config.query,
+    schemaCache: createSchemaCache({
+      ...config.schemaCache,
+      metrics,
+      logger: input.logger.child({ component: 'schema-cache' }),
+    }),
+    queryCache: queryCache?.cache,
   };
   return ok({
     deps,
     source: source.value,
     description: describeSource(source.value, db.value),
-    close: () => db.value.close(),
+    close: async () => {
+      await db.value.close();
+      await queryCache?.store.close();
+    },
   });
+}
+
+/**
+ * The query result cache when QUERY_CACHE_TTL > 0: in Redis when REDIS_URL is set (shared by every
+ * replica), else in this process. Keys are namespaced by the database (its URL without the
+ * password, hashed), so replicas serving the same database share answers and others never do.
+ */
+function createQueryCacheFor(
+  config: AppConfig,
+  url: string,
+  db: DatabasePort,
+  metrics: MetricsPort,
+  logger: LoggerPort,
+): { cache: QueryCache; store: CachePort } | undefined {
+  if (config.queryCache.ttlMs <= 0) return undefined;
+  const log = logger.child({ component: 'query-cache' });
+  const store =
+    config.redisUrl !== undefined
+      ? createRedisCache({ url: config.redisUrl, logger: log })
+      : createMemoryCache();
+  const source = `${db.dialect}:${createHash('sha256').update(redactUrl(url)).digest('hex').slice(0, 16)}`;
+  const cache = createQueryCache({
+    cache: store,
+    ttlMs: config.queryCache.ttlMs,
+    maxEntryBytes: config.queryCache.maxEntryBytes,
+    source,
+    metrics,
+    logger: log,
+  });
+  return { cache, store };
 }
 
 function chooseSource(

@@ -1,4 +1,5 @@
 import type { AdapterDefinition, ConfigFailure, LoggerPort } from '@legacybridge/core';
+import { withSpan } from '@legacybridge/telemetry';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { DEFAULT_ADAPTERS } from './adapters.js';
 import type { TransportKind } from './cli-args.js';
@@ -8,6 +9,7 @@ import { createLogger } from './logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { loadSettings } from './settings.js';
 import { startStdioServer } from './stdio.js';
+import { startTelemetry } from './telemetry.js';
 import { VERSION } from './version.js';
 
 /** Options of `startServer`; every field is optional and falls back to the environment. */
@@ -74,17 +76,28 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
   })
     .mapErr((failures): StartFailure => ({ kind: 'InvalidConfig', failures }))
     .andThen((settings) => {
-      const logger = options.logger ?? createLogger(settings.config.log);
+      const logger =
+        options.logger ??
+        createLogger({ ...settings.config.log, stackTraces: settings.config.env !== 'production' });
+      const telemetry = startTelemetry(settings.config, transport);
       const runtime = createRuntime({
         settings,
         adapters: options.adapters ?? DEFAULT_ADAPTERS,
         logger,
         demoPath: options.demoPath,
+        metrics: telemetry.metrics?.metrics,
+        traced: telemetry.tracing.enabled,
       });
       if (runtime.isErr()) {
+        void telemetry.close();
         return errAsync<RunningServer, StartFailure>({ kind: 'InvalidConfig', failures: [runtime.error] });
       }
-      const rt = runtime.value;
+      // Closing the runtime also flushes the last spans and stops the meter.
+      const rt: Runtime = {
+        ...runtime.value,
+        close: () => runtime.value.close().finally(() => telemetry.close()),
+      };
+      telemetry.metrics?.observePool(() => rt.deps.db.poolStats(), { dialect: rt.deps.db.dialect });
       logger.info('starting', {
         version: VERSION,
         transport,
@@ -139,6 +152,7 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
               redisUrl: config.redisUrl,
               shutdownTimeoutMs: config.shutdownTimeoutMs,
               trustProxy: config.trustProxy,
+              metrics: telemetry.metrics,
             }),
             (error): StartFailure => ({
               kind: 'ListenFailed',
@@ -165,7 +179,13 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
       }
 
       function common(deps: Runtime['deps']) {
-        return { deps, logger, name: options.name ?? 'legacybridge', version: VERSION };
+        return {
+          deps,
+          logger,
+          name: options.name ?? 'legacybridge',
+          version: VERSION,
+          trace: telemetry.tracing.enabled ? withSpan : undefined,
+        };
       }
     });
 }

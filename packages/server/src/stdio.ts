@@ -1,4 +1,4 @@
-import type { LoggerPort, UseCaseDeps } from '@legacybridge/core';
+import type { LoggerPort, SpanRunner, UseCaseDeps } from '@legacybridge/core';
 import { createMcpServer } from '@legacybridge/transport-mcp';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 
@@ -8,6 +8,8 @@ export interface StdioServerOptions {
   readonly logger: LoggerPort;
   readonly name: string;
   readonly version: string;
+  /** Runs each tool call in a trace span (when tracing is on). */
+  readonly trace?: SpanRunner | undefined;
 }
 
 /** A stdio MCP connection in progress. */
@@ -27,7 +29,15 @@ export function startStdioServer(options: StdioServerOptions): StdioHandle {
   const { deps, logger } = options;
   const log = logger.child({ component: 'stdio' });
   const handle = serveStdio(
-    () => createMcpServer({ deps, name: options.name, version: options.version, logger, caller: 'stdio' }),
+    () =>
+      createMcpServer({
+        deps,
+        name: options.name,
+        version: options.version,
+        logger,
+        caller: 'stdio',
+        trace: options.trace,
+      }),
     { onerror: (error) => log.warn('stdio transport error', { error: error.message }) },
   );
   const ended = new Promise<void>((resolve) => {

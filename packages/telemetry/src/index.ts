@@ -6,4 +6,4 @@ export {
   type PrometheusMetricsOptions,
 } from './metrics.js';
 export { startTracing, type TracingHandle, type TracingOptions } from './sdk.js';
-export { activeTraceId, statementHash, TRACER_NAME, traceDatabase, withSpan } from './tracing.js';
+export { activeTraceId, TRACER_NAME, traceDatabase, withSpan } from './tracing.js';

@@ -20,6 +20,8 @@ export interface PinoLoggerOptions {
   readonly stackTraces?: boolean | undefined;
   /** Where lines go; default stderr (stdout is the MCP stdio channel). */
   readonly destination?: DestinationStream | undefined;
+  /** The clock of the `timestamp` field; tests pass their own. */
+  readonly now?: (() => Date) | undefined;
 }
 
 // Keys whose values are secrets whatever they contain; censored before any other formatting.
@@ -57,16 +59,18 @@ export function createPinoLogger(options: PinoLoggerOptions): LoggerPort {
     for (const [key, member] of Object.entries(value)) out[key] = clean(member, depth + 1);
     return out;
   };
-  // Synchronous writes: a line is on stderr before the call returns, so nothing is lost when the
-  // process exits or crashes right after (pino's async mode would need a flush on every exit path).
-  const sink = options.destination ?? pino.destination({ fd: 2, sync: true });
+  // process.stderr: synchronous for files and pipes on Linux, so a line is out before the call
+  // returns and nothing is lost when the process exits right after (pino's async mode would need a
+  // flush on every exit path).
+  const sink = options.destination ?? process.stderr;
+  const now = options.now ?? (() => new Date());
   const destination = options.format === 'text' ? textDestination(sink) : sink;
   const root = pino(
     {
       level: options.level,
       messageKey: 'message',
       base: { service: options.service },
-      timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+      timestamp: () => `,"timestamp":"${now().toISOString()}"`,
       formatters: {
         level: (label) => ({ level: label }),
         // Runs only for lines that pass the level filter: filtered debug lines cost nothing.

@@ -1,5 +1,11 @@
-import { createHash } from 'node:crypto';
-import type { DatabaseFailure, DatabasePort, Dialect, QueryLimits, ReadOnlyQuery } from '@legacybridge/core';
+import {
+  type DatabaseFailure,
+  type DatabasePort,
+  type Dialect,
+  type QueryLimits,
+  type ReadOnlyQuery,
+  sqlFingerprint,
+} from '@legacybridge/core';
 import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ResultAsync } from 'neverthrow';
 
@@ -40,14 +46,6 @@ export async function withSpan<T>(
 }
 
 /**
- * A short, stable fingerprint of a statement for spans and logs: the first 16 hex digits of its
- * SHA-256. The text itself (with its literal values) is never recorded by default.
- */
-export function statementHash(sql: string): string {
-  return createHash('sha256').update(sql).digest('hex').slice(0, 16);
-}
-
-/**
  * The DatabasePort with a CLIENT span around every call that reaches the database, named and
  * attributed after OpenTelemetry's database conventions (`db.system.name`, `db.operation.name`,
  * `db.query.summary`, `db.response.returned_rows`, `error.type`), plus `legacybridge.sql.hash`.
@@ -81,7 +79,8 @@ export function traceDatabase(db: DatabasePort, namespace?: string): DatabasePor
   };
   const queryAttributes = (query: ReadOnlyQuery): Attributes => ({
     'db.query.summary': query.statementKind.toUpperCase(),
-    'legacybridge.sql.hash': statementHash(query.sql),
+    // The same fingerprint as the `query` log line's sqlHash, so a span and its log line match.
+    'legacybridge.sql.hash': sqlFingerprint(query.sql),
   });
   return {
     dialect: db.dialect,

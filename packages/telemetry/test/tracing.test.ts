@@ -1,9 +1,9 @@
-import { dbFailure } from '@legacybridge/core';
+import { dbFailure, sqlFingerprint } from '@legacybridge/core';
 import { createFakeDatabase, unsafeAssumeReadOnly } from '@legacybridge/core/testing';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { tracing } from '@opentelemetry/sdk-node';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { activeTraceId, startTracing, statementHash, traceDatabase, withSpan } from '../src/index.js';
+import { activeTraceId, startTracing, traceDatabase, withSpan } from '../src/index.js';
 
 // One tracer provider per process (the OpenTelemetry API registers it globally), so this file
 // starts tracing once with an in-memory exporter and every test reads what it recorded.
@@ -72,7 +72,7 @@ describe('traceDatabase', () => {
       'db.system.name': 'postgresql',
       'db.operation.name': 'SELECT',
       'db.query.summary': 'SELECT',
-      'legacybridge.sql.hash': statementHash(sql),
+      'legacybridge.sql.hash': sqlFingerprint(sql),
     });
     expect(span?.attributes['db.response.returned_rows']).toBe(2);
     expect(JSON.stringify(span?.attributes)).not.toContain('Secret Corp');

@@ -1,4 +1,4 @@
-import type { LoggerPort, UseCaseDeps } from '@legacybridge/core';
+import type { LoggerPort, SpanRunner, UseCaseDeps } from '@legacybridge/core';
 import { createMcpServer } from '@legacybridge/transport-mcp';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
@@ -10,6 +10,7 @@ export interface McpEndpointOptions {
   readonly logger: LoggerPort;
   readonly name: string;
   readonly version: string;
+  readonly trace?: SpanRunner | undefined;
 }
 
 /**
@@ -27,6 +28,7 @@ export function createMcpEndpoint(options: McpEndpointOptions) {
         version: options.version,
         logger,
         caller: ctx.authInfo?.clientId ?? 'http',
+        trace: options.trace,
       }),
     { onerror: (error) => logger.warn('mcp request failed', { error: error.message }) },
   );

@@ -1,4 +1,4 @@
-import type { LoggerPort, UseCaseDeps } from '@legacybridge/core';
+import type { LoggerPort, SpanRunner, UseCaseDeps } from '@legacybridge/core';
 import type { Request } from 'express';
 import type { ApiKey } from './api-keys.js';
 import type { HttpLifecycle } from './lifecycle.js';
@@ -72,4 +72,6 @@ export interface LegacyBridgeHttpOptions {
   readonly lifecycle?: HttpLifecycle | undefined;
   /** Largest JSON body accepted by `/v1` (default 1 MiB). */
   readonly maxBodyBytes?: number | undefined;
+  /** Runs each request (and each MCP tool call in it) in a trace span; default: no spans. */
+  readonly trace?: SpanRunner | undefined;
 }

@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { DEFAULT_PUBLIC_PATHS, enforceAuth, identifyCaller } from './auth.js';
 import { addHealthRoutes, databaseReadiness } from './health.js';
 import { hostGuard } from './host-guard.js';
-import { requestAccounting } from './http-metrics.js';
+import { requestAccounting, routeOf } from './http-metrics.js';
 import { createLifecycle } from './lifecycle.js';
 import { createMcpEndpoint } from './mcp.js';
 import type { LegacyBridgeHttpOptions } from './options.js';
@@ -32,6 +32,18 @@ export function createLegacyBridgeRouter(options: LegacyBridgeHttpOptions): Rout
 
   const router = express.Router();
   const { metrics } = options.deps;
+  const { trace } = options;
+  if (trace !== undefined) {
+    // One span per request, active for everything the request does (tool calls, queries, log lines).
+    router.use((req: Request, res: Response, next: NextFunction) => {
+      const route = routeOf(req.path);
+      void trace(`${req.method} ${route}`, { 'http.request.method': req.method, 'http.route': route }, () => {
+        const ended = new Promise<void>((resolve) => res.once('close', () => resolve()));
+        next();
+        return ended;
+      });
+    });
+  }
   router.use(requestAccounting(lifecycle, metrics));
   router.use(hostGuard(options.allowedHosts, logger));
   router.use(identifyCaller(options.auth, options.identify, isPublic));
@@ -52,7 +64,7 @@ export function createLegacyBridgeRouter(options: LegacyBridgeHttpOptions): Rout
     logger,
   });
 
-  const mcp = createMcpEndpoint({ deps, logger, name, version });
+  const mcp = createMcpEndpoint({ deps, logger, name, version, trace });
   lifecycle.signal.addEventListener('abort', () => void mcp.close().catch(() => {}), { once: true });
   router.all('/mcp', (req: Request, res: Response) => mcp.handle(req, res));
 

@@ -1,4 +1,4 @@
-import type { LoggerPort, UseCaseDeps } from '@legacybridge/core';
+import type { LoggerPort, SpanRunner, UseCaseDeps } from '@legacybridge/core';
 import { McpServer } from '@modelcontextprotocol/server';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
@@ -16,6 +16,8 @@ export interface LegacyBridgeMcpOptions {
   readonly logger?: LoggerPort;
   /** Who is calling, for logs, e.g. `stdio` or an API key name. */
   readonly caller?: string;
+  /** Runs each tool call in a trace span (`tools/call <tool>`); default: no spans. */
+  readonly trace?: SpanRunner | undefined;
 }
 
 /** This package's version, reported when the caller gives none. */
@@ -36,7 +38,7 @@ const INSTRUCTIONS =
 export function createMcpServer(options: LegacyBridgeMcpOptions): McpServer {
   const { deps } = options;
   const logger = (options.logger ?? deps.logger).child({ component: 'mcp' });
-  const responder = { logger, caller: options.caller };
+  const responder = { logger, caller: options.caller, trace: options.trace };
   const server = new McpServer(
     { name: options.name ?? 'legacybridge', version: options.version ?? TRANSPORT_MCP_VERSION },
     // Every tool takes at most four scalar arguments; refusing big argument trees early keeps a

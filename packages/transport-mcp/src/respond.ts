@@ -1,4 +1,4 @@
-import type { DatabaseFailure, LoggerPort } from '@legacybridge/core';
+import type { DatabaseFailure, LoggerPort, SpanRunner } from '@legacybridge/core';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ResultAsync } from 'neverthrow';
 import { internalToolError, logFailure, logUnexpected, toToolError } from './errors.js';
@@ -7,6 +7,8 @@ import { internalToolError, logFailure, logUnexpected, toToolError } from './err
 export interface ToolResponder {
   readonly logger: LoggerPort;
   readonly caller?: string | undefined;
+  /** Wraps each call in a trace span when set. */
+  readonly trace?: SpanRunner | undefined;
 }
 
 /**
@@ -15,7 +17,24 @@ export interface ToolResponder {
  * case threw (a bug — the SDK would otherwise echo the exception's message to the caller).
  * @returns never rejects.
  */
-export async function respond<T>(
+export function respond<T>(
+  responder: ToolResponder,
+  tool: string,
+  work: () => ResultAsync<T, DatabaseFailure>,
+  render: (value: T) => string,
+  structure: (value: T) => object,
+): Promise<CallToolResult> {
+  const { trace } = responder;
+  if (trace === undefined) return respondNow(responder, tool, work, render, structure);
+  // OpenTelemetry's MCP and GenAI conventions name a tool call `tools/call <tool>`.
+  return trace(
+    `tools/call ${tool}`,
+    { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': tool, 'gen_ai.operation.name': 'execute_tool' },
+    () => respondNow(responder, tool, work, render, structure),
+  );
+}
+
+async function respondNow<T>(
   responder: ToolResponder,
   tool: string,
   work: () => ResultAsync<T, DatabaseFailure>,
