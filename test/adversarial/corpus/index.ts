@@ -6,7 +6,7 @@ import { POSTGRES_CASES } from './postgres.js';
 import { SQLITE_CASES } from './sqlite.js';
 import type { AdversarialCase, CaseDialect } from './types.js';
 
-export type { AdversarialCase, CaseDialect, Expectation, LiveDialect } from './types.js';
+export type { AdversarialCase, CaseDialect, LiveDialect } from './types.js';
 export { LIVE_DIALECTS } from './types.js';
 
 /** The whole corpus. */
