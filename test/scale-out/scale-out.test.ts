@@ -1,0 +1,337 @@
+import { execFile, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The MCP SDK is a dependency of the server package, not of the repository root: import the exact
+// copy the server is tested with, by path (test/ is not a workspace package with its own deps).
+import {
+  Client,
+  StreamableHTTPClientTransport,
+} from '../../packages/server/node_modules/@modelcontextprotocol/client/dist/index.mjs';
+import {
+  ADMIN_URL,
+  call,
+  createTestDatabase,
+  describeWhen,
+  postgresUnavailable,
+  type ServerProcess,
+  startHttp,
+  type TestDatabase,
+  unavailable,
+} from '../../packages/server/test/support/http-harness.js';
+import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.mjs';
+
+/**
+ * Issue 8 item 4 on one machine: three `legacybridge --transport http` processes behind a round-robin
+ * proxy, sharing one PostgreSQL database and the local Redis — the deployment guide's N stateless pods
+ * behind a load balancer. Each replica's /metrics is scraped directly to see what it did.
+ */
+
+const REDIS_URL = process.env.LEGACYBRIDGE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REPLICAS = 3;
+const POOL_SIZE = 2;
+const MAX_OVERFLOW = 2;
+const run = promisify(execFile);
+
+/** One RESP command over a raw socket: no Redis client is a dependency of the repository root. */
+function redisCommand(...args: string[]): Promise<string> {
+  const u = new URL(REDIS_URL);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: u.hostname, port: Number(u.port || 6379) });
+    socket.setTimeout(2000, () => socket.destroy(new Error('redis: timeout')));
+    let reply = '';
+    socket.on('data', (d) => {
+      reply += d;
+      if (reply.endsWith('\r\n')) socket.end();
+    });
+    socket.on('end', () => resolve(reply));
+    socket.on('error', reject);
+    const frame = [`*${args.length}`, ...args.flatMap((a) => [`$${Buffer.byteLength(a)}`, a])];
+    socket.write(`${frame.join('\r\n')}\r\n`);
+  });
+}
+
+const redisUnavailable = () =>
+  unavailable(async () => {
+    const pong = await redisCommand('PING');
+    if (!pong.startsWith('+PONG')) throw new Error(`PING answered ${JSON.stringify(pong)}`);
+  }, 'Redis (LEGACYBRIDGE_TEST_REDIS_URL)');
+
+/** Keys matching `pattern` (redis-cli --scan: SCAN, never KEYS on a shared server). */
+async function redisKeys(pattern: string): Promise<string[]> {
+  const { stdout } = await run('redis-cli', ['-u', REDIS_URL, '--scan', '--pattern', pattern]);
+  return stdout.split('\n').filter((k) => k !== '');
+}
+
+async function deleteKeys(pattern: string): Promise<void> {
+  const keys = await redisKeys(pattern);
+  for (let i = 0; i < keys.length; i += 100) await redisCommand('DEL', ...keys.slice(i, i + 100));
+}
+
+/** Runs one statement with psql (no PostgreSQL client is a dependency of the repository root). */
+async function psql(url: string, sql: string): Promise<void> {
+  await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', url, '-c', sql]);
+}
+
+/** The summed value of every sample of `name` whose labels include `labels`. */
+function metric(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const body = line.includes('{') ? line.slice(line.indexOf('{') + 1, line.lastIndexOf('}')) : '';
+    const found = Object.fromEntries([...body.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) {
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return sum;
+}
+
+const scrape = async (server: ServerProcess) => (await call(`${server.url}/metrics`)).text;
+
+/**
+ * Counts the scratch database's connections in pg_stat_activity every ~20 ms through one psql
+ * session (connected to the admin database, so the sampler is never counted itself).
+ */
+function sampleConnections(database: string) {
+  const psql = spawn('psql', ['-X', '-q', '-A', '-t', ADMIN_URL], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const samples: number[] = [];
+  let buffered = '';
+  psql.stdout.on('data', (d) => {
+    buffered += d;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) if (/^\d+$/.test(line.trim())) samples.push(Number(line));
+  });
+  const timer = setInterval(() => {
+    psql.stdin.write(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${database}';\n`);
+  }, 20);
+  return {
+    samples,
+    async stop() {
+      clearInterval(timer);
+      psql.stdin.end();
+      await new Promise((resolve) => psql.on('close', resolve));
+    },
+  };
+}
+
+/** `total` requests from `concurrency` workers; `request(i)` returns the status. */
+async function drive(total: number, concurrency: number, request: (i: number) => Promise<number>) {
+  const statuses: number[] = new Array(total);
+  let nextIndex = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (nextIndex < total) {
+        const i = nextIndex++;
+        statuses[i] = await request(i).catch(() => 0);
+      }
+    }),
+  );
+  return statuses;
+}
+
+const pgDown = await postgresUnavailable();
+const redisDown = pgDown === undefined ? await redisUnavailable() : undefined;
+
+describeWhen('postgres', 'scale-out: three replicas behind a round-robin proxy', pgDown, () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  describeWhen('redis', 'sharing PostgreSQL and Redis', redisDown, () => {
+    const runId = randomBytes(6).toString('hex');
+    const ratePrefix = `lbtest:scaleout:${runId}:`;
+    const base = () => ({
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      DB_POOL_SIZE: String(POOL_SIZE),
+      DB_MAX_OVERFLOW: String(MAX_OVERFLOW),
+    });
+    // The query cache namespace of this database, as the server derives it (runtime.ts): the URL has
+    // no password, so its redacted form is itself.
+    const cacheNamespace = () =>
+      `legacybridge:q:postgres:${createHash('sha256').update(database.url).digest('hex').slice(0, 16)}`;
+
+    async function startTrio(extra: Record<string, string>) {
+      const env = { ...base(), ...extra };
+      const replicas = await Promise.all(Array.from({ length: REPLICAS }, () => startHttp(env)));
+      const proxy = await startRoundRobinProxy({ backends: replicas.map((r) => r.url) });
+      return { replicas, proxy };
+    }
+    async function stopTrio(trio: { replicas: ServerProcess[]; proxy: RoundRobinProxy } | undefined) {
+      if (trio === undefined) return;
+      await trio.proxy.close();
+      for (const r of trio.replicas) r.child.kill('SIGKILL');
+      await Promise.all(trio.replicas.map((r) => r.exited));
+    }
+
+    afterAll(async () => {
+      await deleteKeys(`${ratePrefix}*`);
+      if (database !== undefined) await deleteKeys(`${cacheNamespace()}*`);
+    });
+
+    // Its own trio, with a limit of 5, so the limit cannot disturb the load checks below.
+    it('the rate limit holds across replicas: request N+1 is 429 on another replica than request N', async () => {
+      const LIMIT = 5;
+      const trio = await startTrio({
+        RATE_LIMIT_ENABLED: 'true',
+        RATE_LIMIT_REQUESTS: String(LIMIT),
+        RATE_LIMIT_WINDOW: '60',
+        RATE_LIMIT_KEY_PREFIX: ratePrefix,
+      });
+      try {
+        const replies: { status: number; backend: string | null }[] = [];
+        for (let i = 0; i <= LIMIT; i++) {
+          const res = await call(`${trio.proxy.url}/v1/tables`);
+          replies.push({ status: res.status, backend: res.headers.get('x-backend') });
+        }
+        expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 429]);
+        // Every replica took part, and no single one saw more than 2 of the 6 requests: the
+        // 429 can only come from the count shared through Redis.
+        expect(new Set(replies.map((r) => r.backend)).size).toBe(REPLICAS);
+        expect(replies[LIMIT]?.backend).not.toBe(replies[LIMIT - 1]?.backend);
+        const rejected = Number(replies[LIMIT]?.backend);
+        const scrapes = await Promise.all(trio.replicas.map(scrape));
+        expect(scrapes.map((t) => metric(t, 'http_rate_limited_total'))).toEqual(
+          trio.replicas.map((_, i) => (i === rejected ? 1 : 0)),
+        );
+        expect(scrapes.map((t) => metric(t, 'http_requests_total', { route: '/v1/tables' }))).toEqual([
+          2, 2, 2,
+        ]);
+      } finally {
+        await stopTrio(trio);
+      }
+    });
+
+    describe('one trio with the shared query cache, pool 2 + overflow 2', () => {
+      let trio: Awaited<ReturnType<typeof startTrio>>;
+      beforeAll(async () => {
+        trio = await startTrio({ QUERY_CACHE_TTL: '300' });
+      });
+      afterAll(async () => {
+        await stopTrio(trio);
+      });
+
+      it('an MCP client’s consecutive calls all succeed and land on all three replicas', async () => {
+        const before = await Promise.all(trio.replicas.map(scrape));
+        const client = new Client(
+          { name: 'scale-out', version: '1.0.0' },
+          { versionNegotiation: { mode: 'auto' } },
+        );
+        await client.connect(new StreamableHTTPClientTransport(new URL(`${trio.proxy.url}/mcp`)));
+        try {
+          for (let i = 1; i <= 6; i++) {
+            const result = await client.callTool({
+              name: 'run_query',
+              arguments: { sql: `SELECT total FROM orders WHERE id = ${i}` },
+            });
+            expect(result.isError).toBeFalsy();
+            expect((result.structuredContent as { rows: unknown[][] }).rows).toEqual([[String(i)]]);
+          }
+        } finally {
+          await client.close();
+        }
+        const after = await Promise.all(trio.replicas.map(scrape));
+        const mcp = (t: string) => metric(t, 'http_requests_total', { route: '/mcp' });
+        const mcpFailed = (t: string) =>
+          metric(t, 'http_requests_total', { route: '/mcp', status: '500' }) +
+          metric(t, 'http_requests_total', { route: '/mcp', status: '502' });
+        for (let i = 0; i < REPLICAS; i++) {
+          expect(mcp(after[i] as string) - mcp(before[i] as string)).toBeGreaterThan(0);
+          expect(mcpFailed(after[i] as string)).toBe(0);
+        }
+      });
+
+      it('a query answered on replica A is a cache hit on replica B, which does not touch the database', async () => {
+        const [a, b] = trio.replicas as [ServerProcess, ServerProcess];
+        const sql = `SELECT id, total FROM orders WHERE id = 42 AND '${runId}' <> ''`;
+        const bBefore = await scrape(b);
+        const first = await call(`${a.url}/v1/query`, { json: { sql } });
+        expect(first.status).toBe(200);
+        expect(first.json.rows).toEqual([[42, '42']]);
+        // A stores the answer after replying (not awaited): wait until it is in Redis.
+        let stored: string[] = [];
+        for (let i = 0; i < 50 && stored.length === 0; i++) {
+          stored = (await redisKeys(`${cacheNamespace()}:g*`)).filter((k) => !k.endsWith(':gen'));
+          if (stored.length === 0) await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(stored.length).toBeGreaterThan(0);
+        // Change the row under the cache (the TTL is 300 s): if B ran the SQL it would read 999.
+        await psql(database.url, 'UPDATE orders SET total = 999 WHERE id = 42');
+        const second = await call(`${b.url}/v1/query`, { json: { sql } });
+        expect(second.status).toBe(200);
+        expect(second.json.rows).toEqual([[42, '42']]);
+        const bAfter = await scrape(b);
+        const delta = (name: string, labels: Record<string, string> = {}) =>
+          metric(bAfter, name, labels) - metric(bBefore, name, labels);
+        expect(delta('query_cache_hits_total')).toBe(1);
+        expect(delta('query_cache_misses_total')).toBe(0);
+        // db_queries_total counts answered run_query calls, cached or not (the use case records the
+        // outcome around the cache), so it moves by 1 on B too. That B did not run the SQL shows in
+        // the answer: the cached 42, not the 999 now in the table.
+        expect(delta('db_queries_total', { operation: 'run_query', outcome: 'ok' })).toBe(1);
+        // Control: another text is a miss on A and reads the 999, so the table really changed.
+        const fresh = await call(`${a.url}/v1/query`, { json: { sql: `${sql} AND id > 0` } });
+        expect(fresh.json.rows).toEqual([[42, '999']]);
+        await psql(database.url, 'UPDATE orders SET total = 42 WHERE id = 42');
+      });
+
+      it('SIGKILL of one replica mid-load loses no request, the others keep serving, connections stay bounded', async () => {
+        const TOTAL = 200;
+        // More concurrent requests than the bound (3 × (2 + 2) = 12): replicas whose pools did not
+        // cap their connections would open one per request in flight and break the bound.
+        const CONCURRENCY = 24;
+        const victim = trio.replicas[2] as ServerProcess;
+        const survivors = trio.replicas.slice(0, 2);
+        const before = await Promise.all(survivors.map(scrape));
+        const sampler = sampleConnections(new URL(database.url).pathname.slice(1));
+        let done = 0;
+        let killedAt = -1;
+        const statuses = await drive(TOTAL, CONCURRENCY, async (i) => {
+          // A distinct text per request: every one is a cache miss that runs on the database.
+          const res = await call(`${trio.proxy.url}/v1/query`, {
+            json: { sql: `SELECT id, total FROM orders WHERE id = ${(i % 50) + 1} AND total > ${-i}` },
+          });
+          if (++done === 50) {
+            killedAt = done;
+            victim.child.kill('SIGKILL');
+          }
+          return res.status;
+        });
+        await sampler.stop();
+        expect(killedAt).toBe(50);
+        expect(await victim.exited).toBeNull();
+        expect(statuses.filter((s) => s !== 200)).toEqual([]);
+        expect(trio.proxy.stats.failed).toBe(0);
+        // Round robin keeps sending a third of the requests to the dead replica; each is refused and
+        // retried on the next one.
+        expect(trio.proxy.stats.retried).toBeGreaterThan(0);
+        const after = await Promise.all(survivors.map(scrape));
+        const served = (t: string) => metric(t, 'http_requests_total', { route: '/v1/query', status: '200' });
+        for (let i = 0; i < survivors.length; i++) {
+          expect(served(after[i] as string) - served(before[i] as string)).toBeGreaterThan(50);
+        }
+        // And they still serve after the load.
+        for (let i = 0; i < 4; i++) {
+          expect((await call(`${trio.proxy.url}/v1/tables`)).status).toBe(200);
+        }
+        expect(sampler.samples.length).toBeGreaterThan(10);
+        const peak = Math.max(...sampler.samples);
+        expect(peak).toBeGreaterThan(0);
+        expect(peak).toBeLessThanOrEqual(REPLICAS * (POOL_SIZE + MAX_OVERFLOW));
+        console.info(
+          `[scale-out] ${TOTAL} requests at concurrency ${CONCURRENCY}: all 200, ${trio.proxy.stats.retried} retried; ` +
+            `peak ${peak} connections (bound ${REPLICAS * (POOL_SIZE + MAX_OVERFLOW)}) over ${sampler.samples.length} samples`,
+        );
+      });
+    });
+  });
+});
