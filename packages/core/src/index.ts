@@ -1,3 +1,4 @@
+export * from './cache/index.js';
 export * from './config.js';
 export * from './errors.js';
 export * from './guard/index.js';
@@ -5,7 +6,6 @@ export * from './model.js';
 export * from './pool/index.js';
 export * from './ports.js';
 export * from './registry.js';
-export * from './cache/index.js';
 export * from './schema/index.js';
 export * from './use-cases/check-readiness.js';
 export * from './use-cases/deps.js';
