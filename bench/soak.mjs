@@ -7,9 +7,10 @@
 //
 // Knobs: BENCH_REQUESTS (20000), BENCH_CONCURRENCY (16), BENCH_WARMUP (5000), BENCH_QUERY_CACHE_TTL
 // (0: every request runs on PostgreSQL — the worst case for pools and memory), LEGACYBRIDGE_TEST_REDIS_URL.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { deleteKeys } from '../test/scale-out/redis-resp.mjs';
 import { startRoundRobinProxy } from '../test/scale-out/round-robin-proxy.mjs';
 import { CLI_PATH, load, POSTGRES_URL, percentile, rssMb, withDatabase } from './lib/common.mjs';
 
@@ -206,15 +207,8 @@ try {
     replicas.map((r) => (r.child.exitCode === null ? new Promise((res) => r.child.on('close', res)) : null)),
   );
   await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  // The rate-limit counters of this run (one key per caller; they would expire with the window anyway).
-  try {
-    const keys = execFileSync('redis-cli', ['-u', REDIS_URL, '--scan', '--pattern', `${rateLimitPrefix}*`], {
-      encoding: 'utf8',
-    })
-      .split('\n')
-      .filter(Boolean);
-    if (keys.length > 0) execFileSync('redis-cli', ['-u', REDIS_URL, 'DEL', ...keys]);
-  } catch (error) {
+  // The rate-limit counters of this run (they would expire with the window anyway).
+  await deleteKeys(REDIS_URL, `${rateLimitPrefix}*`).catch((error) => {
     console.error(`could not delete the rate-limit keys ${rateLimitPrefix}*: ${error.message}`);
-  }
+  });
 }

@@ -1,5 +1,5 @@
 // A small round-robin HTTP reverse proxy for the scale-out proof (test/scale-out) and the soak bench
-// (bench/soak.mjs). Plain ESM with a .d.mts beside it, so the TypeScript test and the plain-JS bench
+// (bench/soak.mjs). Plain ESM, so the TypeScript test and the plain-JS bench
 // import the same file. Loopback tool, not a product: no TLS, no health checks, no header rewriting
 // beyond what a stateless replica needs.
 import { Agent, createServer, request as httpRequest } from 'node:http';

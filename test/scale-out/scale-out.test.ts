@@ -1,14 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The MCP SDK is a dependency of the server package, not of the repository root: import the exact
-// copy the server is tested with, by path (test/ is not a workspace package with its own deps).
-import {
-  Client,
-  StreamableHTTPClientTransport,
-} from '../../packages/server/node_modules/@modelcontextprotocol/client/dist/index.mjs';
+// @ts-expect-error: plain .mjs (the bench's way to load the server package's own copy of a dependency)
+import { load } from '../../bench/lib/common.mjs';
 import {
   ADMIN_URL,
   call,
@@ -20,7 +15,38 @@ import {
   type TestDatabase,
   unavailable,
 } from '../../packages/server/test/support/http-harness.js';
-import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.mjs';
+// @ts-expect-error: plain .mjs shared with bench/soak.mjs; its shape is declared below
+import * as redisResp from './redis-resp.mjs';
+// @ts-expect-error: plain .mjs shared with bench/soak.mjs; its shape is declared below
+import { startRoundRobinProxy as startProxyUntyped } from './round-robin-proxy.mjs';
+
+interface RoundRobinProxy {
+  readonly url: string;
+  /** Responses received from each backend. */
+  readonly served: number[];
+  /** Retries after a refused/reset connection; requests that failed on every backend (502). */
+  readonly stats: { retried: number; failed: number };
+  close(): Promise<void>;
+}
+const startRoundRobinProxy = startProxyUntyped as (o: { backends: string[] }) => Promise<RoundRobinProxy>;
+
+// The MCP SDK is a dependency of the server package, not of the repository root: load the exact copy
+// the server is tested with (only the members used here are declared).
+interface McpClient {
+  connect(transport: unknown): Promise<void>;
+  callTool(params: {
+    name: string;
+    arguments: Record<string, unknown>;
+  }): Promise<{ isError?: boolean; structuredContent?: unknown }>;
+  close(): Promise<void>;
+}
+const { Client, StreamableHTTPClientTransport } = (await load('@modelcontextprotocol/client')) as {
+  Client: new (
+    info: { name: string; version: string },
+    options: { versionNegotiation: { mode: 'auto' } },
+  ) => McpClient;
+  StreamableHTTPClientTransport: new (url: URL) => unknown;
+};
 
 /**
  * Issue 8 item 4 on one machine: three `legacybridge --transport http` processes behind a round-robin
@@ -34,40 +60,13 @@ const POOL_SIZE = 2;
 const MAX_OVERFLOW = 2;
 const run = promisify(execFile);
 
-/** One RESP command over a raw socket: no Redis client is a dependency of the repository root. */
-function redisCommand(...args: string[]): Promise<string> {
-  const u = new URL(REDIS_URL);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: u.hostname, port: Number(u.port || 6379) });
-    socket.setTimeout(2000, () => socket.destroy(new Error('redis: timeout')));
-    let reply = '';
-    socket.on('data', (d) => {
-      reply += d;
-      if (reply.endsWith('\r\n')) socket.end();
-    });
-    socket.on('end', () => resolve(reply));
-    socket.on('error', reject);
-    const frame = [`*${args.length}`, ...args.flatMap((a) => [`$${Buffer.byteLength(a)}`, a])];
-    socket.write(`${frame.join('\r\n')}\r\n`);
-  });
-}
-
 const redisUnavailable = () =>
   unavailable(async () => {
-    const pong = await redisCommand('PING');
-    if (!pong.startsWith('+PONG')) throw new Error(`PING answered ${JSON.stringify(pong)}`);
+    const pong = await redisResp.redisCommand(REDIS_URL, 'PING');
+    if (pong !== 'PONG') throw new Error(`PING answered ${JSON.stringify(pong)}`);
   }, 'Redis (LEGACYBRIDGE_TEST_REDIS_URL)');
-
-/** Keys matching `pattern` (redis-cli --scan: SCAN, never KEYS on a shared server). */
-async function redisKeys(pattern: string): Promise<string[]> {
-  const { stdout } = await run('redis-cli', ['-u', REDIS_URL, '--scan', '--pattern', pattern]);
-  return stdout.split('\n').filter((k) => k !== '');
-}
-
-async function deleteKeys(pattern: string): Promise<void> {
-  const keys = await redisKeys(pattern);
-  for (let i = 0; i < keys.length; i += 100) await redisCommand('DEL', ...keys.slice(i, i + 100));
-}
+const redisKeys = (pattern: string) => redisResp.redisKeys(REDIS_URL, pattern) as Promise<string[]>;
+const deleteKeys = (pattern: string) => redisResp.deleteKeys(REDIS_URL, pattern) as Promise<number>;
 
 /** Runs one statement with psql (no PostgreSQL client is a dependency of the repository root). */
 async function psql(url: string, sql: string): Promise<void> {
