@@ -177,16 +177,24 @@ describeWhen('postgres', 'scale-out: three replicas behind a round-robin proxy',
       if (database !== undefined) await deleteKeys(`${cacheNamespace()}*`);
     });
 
-    // Its own trio, with a limit of 5, so the limit cannot disturb the load checks below.
-    it('the rate limit holds across replicas: request N+1 is 429 on another replica than request N', async () => {
+    // Its own trio, with a limit of 5, so the limit cannot disturb the load checks below; stopped
+    // before the next trio starts (six replicas at once would only slow a 2-core machine down).
+    describe('a trio with RATE_LIMIT_REQUESTS=5 shared through Redis', () => {
       const LIMIT = 5;
-      const trio = await startTrio({
-        RATE_LIMIT_ENABLED: 'true',
-        RATE_LIMIT_REQUESTS: String(LIMIT),
-        RATE_LIMIT_WINDOW: '60',
-        RATE_LIMIT_KEY_PREFIX: ratePrefix,
+      let trio: Awaited<ReturnType<typeof startTrio>>;
+      beforeAll(async () => {
+        trio = await startTrio({
+          RATE_LIMIT_ENABLED: 'true',
+          RATE_LIMIT_REQUESTS: String(LIMIT),
+          RATE_LIMIT_WINDOW: '60',
+          RATE_LIMIT_KEY_PREFIX: ratePrefix,
+        });
       });
-      try {
+      afterAll(async () => {
+        await stopTrio(trio);
+      });
+
+      it('the rate limit holds across replicas: request N+1 is 429 on another replica than request N', async () => {
         const replies: { status: number; backend: string | null }[] = [];
         for (let i = 0; i <= LIMIT; i++) {
           const res = await call(`${trio.proxy.url}/v1/tables`);
@@ -205,9 +213,7 @@ describeWhen('postgres', 'scale-out: three replicas behind a round-robin proxy',
         expect(scrapes.map((t) => metric(t, 'http_requests_total', { route: '/v1/tables' }))).toEqual([
           2, 2, 2,
         ]);
-      } finally {
-        await stopTrio(trio);
-      }
+      });
     });
 
     describe('one trio with the shared query cache, pool 2 + overflow 2', () => {
