@@ -138,7 +138,7 @@ export interface QueryResult {
   readonly truncatedBy?: 'rows' | 'bytes' | undefined;
   readonly durationMs: number;
   /** True when the answer came from the query cache (QUERY_CACHE_TTL) instead of the database. */
-  readonly cached?: boolean | undefined;
+  readonly cached?: true | undefined;
 }
 
 /** Bounds applied to one query. Reading stops at the first cap reached; the SQL is never rewritten. */

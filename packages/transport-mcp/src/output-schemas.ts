@@ -107,6 +107,12 @@ export const runQueryOutput = z.object({
   truncated: z.boolean().describe('True when reading stopped at a limit and more rows exist.'),
   truncatedBy: z.enum(['rows', 'bytes']).optional(),
   durationMs: z.number(),
+  cached: z
+    .literal(true)
+    .optional()
+    .describe(
+      'Present when the answer came from the query cache (QUERY_CACHE_TTL) rather than the database.',
+    ),
 });
 
 /** `explain_query`: the plan text. The engine's structured plan is left out to keep answers small. */

@@ -157,7 +157,7 @@ export function renderQueryResult(result: QueryResult): string {
       text += renderCell(row[i]);
     }
   }
-  const count = `${result.rowCount} ${result.rowCount === 1 ? 'row' : 'rows'}, ${Math.round(result.durationMs)} ms`;
+  const count = `${result.rowCount} ${result.rowCount === 1 ? 'row' : 'rows'}, ${Math.round(result.durationMs)} ms${result.cached ? ', from the query cache' : ''}`;
   if (!result.truncated) return `${text}\n(${count})`;
   const cap = result.truncatedBy === 'bytes' ? 'the size limit' : 'the row limit';
   return `${text}\n(${count}; TRUNCATED at ${cap}: more rows exist. Aggregate, filter or page with ORDER BY … LIMIT/OFFSET instead of reading everything.)`;

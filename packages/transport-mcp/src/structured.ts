@@ -24,6 +24,7 @@ export interface QueryResultContent {
   truncated: boolean;
   truncatedBy?: 'rows' | 'bytes';
   durationMs: number;
+  cached?: true;
 }
 
 /**
@@ -40,23 +41,16 @@ export function queryResultContent(result: QueryResult): QueryResultContent {
         ? { name: c.name, logicalType: c.logicalType }
         : { name: c.name, nativeType: c.nativeType, logicalType: c.logicalType };
   }
-  // Two literals rather than an optional spread: the same key order as the schema either way.
-  return result.truncatedBy === undefined
-    ? {
-        columns,
-        rows: result.rows,
-        rowCount: result.rowCount,
-        truncated: result.truncated,
-        durationMs: result.durationMs,
-      }
-    : {
-        columns,
-        rows: result.rows,
-        rowCount: result.rowCount,
-        truncated: result.truncated,
-        truncatedBy: result.truncatedBy,
-        durationMs: result.durationMs,
-      };
+  // The schema's key order, optional keys only when present: exactly what a zod parse would give.
+  return {
+    columns,
+    rows: result.rows,
+    rowCount: result.rowCount,
+    truncated: result.truncated,
+    ...(result.truncatedBy === undefined ? {} : { truncatedBy: result.truncatedBy }),
+    durationMs: result.durationMs,
+    ...(result.cached === true ? { cached: true as const } : {}),
+  };
 }
 
 /** `explain_query`'s structured content: the plan text, without the engine's raw plan. */

@@ -39,6 +39,15 @@ const results: QueryResult[] = [
   },
   { columns: [], rows: [], rowCount: 0, truncated: true, truncatedBy: 'bytes', durationMs: 0 },
   { columns: [], rows: [], rowCount: 0, truncated: false, truncatedBy: undefined, durationMs: 0 },
+  {
+    columns: [],
+    rows: [[1]],
+    rowCount: 1,
+    truncated: true,
+    truncatedBy: 'rows',
+    durationMs: 1,
+    cached: true,
+  },
 ];
 
 const plans: QueryPlan[] = [

@@ -94,7 +94,7 @@ export function createQueryCache(options: QueryCacheOptions): QueryCache {
         const cached = hit === undefined ? undefined : parse(hit);
         if (cached !== undefined) {
           metrics.increment(QUERY_CACHE_METRICS.hits, labels);
-          return okAsync({ ...cached, cached: true });
+          return okAsync<QueryResult, DatabaseFailure>({ ...cached, cached: true });
         }
         metrics.increment(QUERY_CACHE_METRICS.misses, labels);
         return run().map((result) => {
