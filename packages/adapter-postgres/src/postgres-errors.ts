@@ -1,4 +1,10 @@
-import { type DatabaseFailure, dbFailure, isDatabaseFailure } from '@legacybridge/core';
+import {
+  type DatabaseFailure,
+  dbFailure,
+  isDatabaseFailure,
+  redactCredentials as redact,
+  redactFailure,
+} from '@legacybridge/core';
 
 /**
  * The one conversion of pg and socket errors into core's DatabaseFailure union. pg's
@@ -245,27 +251,6 @@ function messageOf(error: unknown): string {
   return String(error);
 }
 
-/**
- * Removes credentials a message could carry: the userinfo of any URL, and `password=` pairs of a
- * keyword/value connection string. The adapter also removes its own configured password.
- * @returns the text with secrets replaced by `***`.
- */
-export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1***@')
-    .replace(/(password\s*=\s*)('[^']*'|\S+)/gi, '$1***');
-  for (const secret of secrets) {
-    if (secret.length >= 3) out = out.split(secret).join('***');
-  }
-  return out;
-}
-
-/** Replaces the configured secrets in a failure's `message` and `publicDetail` (never in `cause`, which is for logs). */
-export function redactFailure(failure: DatabaseFailure, secrets: readonly string[]): DatabaseFailure {
-  if (secrets.length === 0) return failure;
-  return {
-    ...failure,
-    message: redact(failure.message, secrets),
-    publicDetail: failure.publicDetail === undefined ? undefined : redact(failure.publicDetail, secrets),
-  } as DatabaseFailure;
-}
+// One redaction for every adapter (core's): the URL userinfo, connection-string secrets and the
+// configured password or token.
+export { redact, redactFailure };

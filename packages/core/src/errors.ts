@@ -163,3 +163,35 @@ export interface ConfigFailure {
 export function configFailure(variable: string, message: string): ConfigFailure {
   return { kind: 'InvalidConfig', variable, message };
 }
+
+/**
+ * Removes credentials a driver message could carry, before it is stored on a failure or logged: the
+ * userinfo of any URL, the values of `password=`, `pwd=`, `passwd=`, `wallet_password=`,
+ * `accesstoken=` and `token=` pairs of a connection string (quoted, braced or bare), and each of the
+ * adapter's configured `secrets` (its password, an access token) wherever it appears.
+ * @returns the text with secrets replaced by `***`.
+ */
+export function redactCredentials(text: string, secrets: readonly string[] = []): string {
+  let out = text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1***@')
+    .replace(
+      /((?:wallet_)?(?:password|passwd|pwd|accesstoken|token)\s*=\s*)('[^']*'|\{[^}]*\}|[^\s;)&]+)/gi,
+      '$1***',
+    );
+  // Shorter secrets would turn ordinary words into `***`; the URL and key=value rules cover them.
+  for (const secret of secrets) {
+    if (secret.length >= 3) out = out.split(secret).join('***');
+  }
+  return out;
+}
+
+/** A failure with its `message` and `publicDetail` passed through `redactCredentials` (`cause` stays, for logs). */
+export function redactFailure(failure: DatabaseFailure, secrets: readonly string[]): DatabaseFailure {
+  if (secrets.length === 0) return failure;
+  return {
+    ...failure,
+    message: redactCredentials(failure.message, secrets),
+    publicDetail:
+      failure.publicDetail === undefined ? undefined : redactCredentials(failure.publicDetail, secrets),
+  } as DatabaseFailure;
+}

@@ -5,6 +5,8 @@ import {
   type DatabaseFailureKind,
   dbFailure,
   isDatabaseFailure,
+  redactCredentials,
+  redactFailure,
   toPublicMessage,
 } from '../src/errors.js';
 
@@ -88,5 +90,35 @@ describe('isDatabaseFailure', () => {
     expect(isDatabaseFailure(new Error('Timeout'))).toBe(false);
     expect(isDatabaseFailure(null)).toBe(false);
     expect(isDatabaseFailure('Timeout')).toBe(false);
+  });
+});
+
+describe('redactCredentials', () => {
+  it.each([
+    ['postgres://app:s3cr3t@db:5432/erp failed', 'postgres://***@db:5432/erp failed'],
+    ["host=db password='s3 cr3t' dbname=erp", 'host=db password=*** dbname=erp'],
+    ['Server=db;User Id=sa;Pwd={s3;cr3t};Database=erp', 'Server=db;User Id=sa;Pwd=***;Database=erp'],
+    ['(DESCRIPTION=(wallet_password=s3cr3t)(HOST=db))', '(DESCRIPTION=(wallet_password=***)(HOST=db))'],
+    ['AccessToken=eyJabc.def;Encrypt=true', 'AccessToken=***;Encrypt=true'],
+    ['passwd = hunter2 and more', 'passwd = *** and more'],
+  ])('%s', (input, expected) => {
+    expect(redactCredentials(input)).toBe(expected);
+  });
+
+  it('removes the configured secrets anywhere, but not secrets shorter than 3 characters', () => {
+    expect(redactCredentials('login failed for token abc123 (abc123)', ['abc123'])).toBe(
+      'login failed for token *** (***)',
+    );
+    expect(redactCredentials('a b', ['a'])).toBe('a b');
+  });
+
+  it('redactFailure cleans message and public detail, keeps the kind and the cause', () => {
+    const cause = new Error('x');
+    const failure = redactFailure(
+      dbFailure('DriverError', { message: 'pw hunter22 here', publicDetail: 'hunter22', cause }),
+      ['hunter22'],
+    );
+    expect(failure).toMatchObject({ kind: 'DriverError', message: 'pw *** here', publicDetail: '***' });
+    expect(failure.cause).toBe(cause);
   });
 });
