@@ -18,6 +18,7 @@ import {
 import { err, ok, type Result } from 'neverthrow';
 import { allowedHostsFor } from './host-check.js';
 import { LOG_SERVICE } from './logger.js';
+import { type MetricsListener, startMetricsListener } from './metrics-listener.js';
 
 /** How HTTP callers authenticate, from API_KEY_REQUIRED and API_KEYS. */
 export interface HttpAuthSettings {
@@ -44,8 +45,10 @@ export interface HttpServerOptions {
   readonly redisUrl?: string | undefined;
   /** SHUTDOWN_TIMEOUT in ms (default 25 s). */
   readonly shutdownTimeoutMs?: number | undefined;
-  /** Serves /metrics when set. */
+  /** Serves /metrics when set: on the main port, or on `metricsPort` when that is set too. */
   readonly metrics?: MetricsHook | undefined;
+  /** METRICS_PORT: /metrics on its own listener (same host) instead of the main port. */
+  readonly metricsPort?: number | undefined;
   /** Runs each request and tool call in a trace span (when tracing is on). */
   readonly trace?: SpanRunner | undefined;
   /** TRUST_PROXY: whose X-Forwarded-For names the client address (default: nobody's). */
@@ -57,6 +60,8 @@ export interface HttpServerHandle {
   /** `http://host:port` actually bound (port 0 resolved). */
   readonly url: string;
   readonly port: number;
+  /** Where /metrics is served when it has its own port (METRICS_PORT); otherwise undefined. */
+  readonly metricsUrl?: string | undefined;
   /**
    * Graceful stop: /ready turns 503, no new connections, in-flight requests finish within the
    * shutdown timeout or are cancelled at the database; then the rate-limit store closes. Idempotent.
@@ -98,8 +103,9 @@ export function httpAuthSettings(config: AppConfig): Result<HttpAuthSettings, Co
 
 /**
  * Serves LegacyBridge over HTTP (@legacybridge/transport-http): `/mcp`, REST under `/v1`,
- * `/health`, `/ready` and `/metrics`, behind the host check, API keys and the rate limit.
- * Rejects when the port cannot be bound (EADDRINUSE, EACCES).
+ * `/health`, `/ready` and `/metrics`, behind the host check, API keys and the rate limit; with
+ * `metricsPort`, `/metrics` moves to its own listener (see `startMetricsListener`).
+ * Rejects when a port cannot be bound (EADDRINUSE, EACCES; the error's `port` says which).
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
   const { deps, logger } = options;
@@ -130,7 +136,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       failMode: limit.failMode,
     });
   }
+  let metricsListener: MetricsListener | undefined;
+  const separateMetrics = options.metrics !== undefined && options.metricsPort !== undefined;
   try {
+    if (options.metrics !== undefined && options.metricsPort !== undefined) {
+      metricsListener = await startMetricsListener({
+        host: options.host,
+        port: options.metricsPort,
+        metrics: options.metrics,
+        logger: log,
+      });
+    }
     const service = await serveHttp({
       deps,
       logger,
@@ -151,7 +167,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
               onStoreFailure: limit.failMode,
             }
           : undefined,
-      metrics: options.metrics,
+      // With METRICS_PORT the main port answers /metrics with 404, like any unknown path.
+      metrics: separateMetrics ? undefined : options.metrics,
       trace: options.trace,
       shutdownTimeoutMs: options.shutdownTimeoutMs,
       trustProxy: options.trustProxy,
@@ -160,12 +177,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     return {
       url: service.url,
       port: service.port,
+      metricsUrl: metricsListener?.url,
       close() {
-        closing ??= service.close().finally(() => store?.close());
+        // The metrics listener closes last, so a scrape during the drain still sees the final counts.
+        closing ??= service
+          .close()
+          .finally(() => store?.close())
+          .finally(() => metricsListener?.close());
         return closing;
       },
     };
   } catch (error) {
+    await metricsListener?.close();
     await store?.close();
     throw error;
   }

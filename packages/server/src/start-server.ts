@@ -3,6 +3,7 @@ import { withSpan } from '@legacybridge/telemetry';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { DEFAULT_ADAPTERS } from './adapters.js';
 import type { TransportKind } from './cli-args.js';
+import { effectiveConfiguration } from './config-log.js';
 import { auditInBackground, checkReadOnlyUser, onFirstUse, type ReadOnlyRefusal } from './doctor.js';
 import { type HttpServerHandle, httpAuthSettings, startHttpServer } from './http.js';
 import { createLogger } from './logger.js';
@@ -104,6 +105,8 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
         dialect: rt.deps.db.dialect,
         database: rt.description,
       });
+      // Once, every variable with its effective value, secrets redacted: what this replica runs with.
+      logger.info('configuration', { config: effectiveConfiguration(settings.config) });
       if (!settings.config.requireReadOnlyUser)
         return okAsync<Runtime, StartFailure>(rt).andThen(serve(false));
       return ResultAsync.fromSafePromise<ReadOnlyRefusal | undefined, StartFailure>(
@@ -153,10 +156,11 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
               shutdownTimeoutMs: config.shutdownTimeoutMs,
               trustProxy: config.trustProxy,
               metrics: telemetry.metrics,
+              metricsPort: config.metrics.port,
             }),
             (error): StartFailure => ({
               kind: 'ListenFailed',
-              message: `cannot listen on ${config.host}:${config.port} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+              message: `cannot listen on ${config.host}:${(error as { port?: number }).port ?? config.port} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
             }),
           )
             .orElse((failure) => ResultAsync.fromSafePromise(rt.close()).andThen(() => errAsync(failure)))
@@ -167,6 +171,8 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
                 rest: `${http.url}/v1`,
                 health: `${http.url}/health`,
                 ready: `${http.url}/ready`,
+                metrics:
+                  telemetry.metrics === undefined ? undefined : (http.metricsUrl ?? http.url) + '/metrics',
                 apiKeys: auth.value.apiKeys.map((k) => k.name),
               });
               // A long-lived HTTP service is never a throwaway probe: audit now, in the background.
