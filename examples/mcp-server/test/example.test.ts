@@ -34,12 +34,13 @@ describe('examples/mcp-server', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reports its own name and serves the five tools', async () => {
+  it('reports its own name and serves the six tools', async () => {
     expect(client.getServerVersion()?.name).toBe('acme-erp');
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
       'describe_table',
       'explain_query',
+      'find_join_path',
       'list_tables',
       'run_query',
       'search_schema',

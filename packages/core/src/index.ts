@@ -11,6 +11,7 @@ export * from './use-cases/check-readiness.js';
 export * from './use-cases/deps.js';
 export * from './use-cases/describe-table.js';
 export * from './use-cases/explain-query.js';
+export * from './use-cases/find-join-path.js';
 export * from './use-cases/inputs.js';
 export * from './use-cases/list-tables.js';
 export * from './use-cases/name-matching.js';

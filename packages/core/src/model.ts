@@ -89,6 +89,56 @@ export interface ForeignKeyInfo {
   readonly referencedColumns: readonly string[];
 }
 
+/** A table's declared primary key, as the key listing reports it. */
+export interface PrimaryKeyInfo {
+  readonly table: TableRef;
+  /** Column names in key order. */
+  readonly columns: readonly string[];
+}
+
+/** Every declared primary and foreign key of the visible tables, read with a fixed number of catalog queries. */
+export interface SchemaKeys {
+  readonly primaryKeys: readonly PrimaryKeyInfo[];
+  readonly foreignKeys: readonly ForeignKeyInfo[];
+}
+
+/**
+ * A relationship nobody declared, guessed from column names and types (legacy schemas rarely declare
+ * their foreign keys). `table.columns` probably reference `referencedTable.referencedColumns`.
+ */
+export interface InferredRelationship {
+  readonly table: TableRef;
+  readonly columns: readonly string[];
+  readonly referencedTable: TableRef;
+  readonly referencedColumns: readonly string[];
+  /** 0–1: how sure the guess is (same name as a declared primary key is surest). */
+  readonly confidence: number;
+  /** Why, in words: "same name and type as CUSTMST's primary key". */
+  readonly evidence: string;
+}
+
+/** One join of a join path: `from.fromColumns = to.toColumns`. */
+export interface JoinHop {
+  readonly from: TableRef;
+  readonly fromColumns: readonly string[];
+  readonly to: TableRef;
+  readonly toColumns: readonly string[];
+  /** A declared foreign key, or an inferred relationship. */
+  readonly kind: 'declared' | 'inferred';
+  /** 1 for declared keys. */
+  readonly confidence: number;
+  readonly evidence?: string | undefined;
+}
+
+/** The shortest join path between two tables, with the SQL to paste after SELECT … */
+export interface JoinPath {
+  readonly from: TableRef;
+  readonly to: TableRef;
+  readonly hops: readonly JoinHop[];
+  /** `FROM a JOIN b ON a.x = b.y JOIN …`, identifiers quoted for the dialect where needed. */
+  readonly sql: string;
+}
+
 export interface IndexInfo {
   readonly name: string;
   readonly columns: readonly string[];
@@ -107,6 +157,10 @@ export interface TableDetail {
   /** Keys declared on other tables pointing at this one. */
   readonly referencedBy: readonly ForeignKeyInfo[];
   readonly indexes: readonly IndexInfo[];
+  /** Relationships guessed from names and types from this table to others; absent when none. */
+  readonly inferredForeignKeys?: readonly InferredRelationship[] | undefined;
+  /** Relationships guessed from names and types from other tables to this one; absent when none. */
+  readonly inferredReferencedBy?: readonly InferredRelationship[] | undefined;
 }
 
 /**

@@ -10,6 +10,7 @@ import type {
   QueryLimits,
   QueryPlan,
   QueryResult,
+  SchemaKeys,
   ServerInfo,
   TableDetail,
   TableFilter,
@@ -33,6 +34,12 @@ export interface DatabasePort {
   listTables(filter?: TableFilter): ResultAsync<readonly TableInfo[], DatabaseFailure>;
   /** Every column of every visible table, in one catalog query: what schema search needs. */
   listColumns(filter?: TableFilter): ResultAsync<readonly ColumnSummary[], DatabaseFailure>;
+  /**
+   * Optional: every primary key and declared foreign key of the visible tables, in a fixed number of
+   * catalog queries (1–2) whatever the schema's size, for relationship inference and join paths.
+   * Adapters without it still get relationships inferred from names (with no declared keys).
+   */
+  listKeys?(filter?: TableFilter): ResultAsync<SchemaKeys, DatabaseFailure>;
   /** Columns, keys, foreign keys (both directions) and indexes. @returns err(ObjectNotFound) for an unknown table. */
   describeTable(ref: TableRef): ResultAsync<TableDetail, DatabaseFailure>;
   /**

@@ -11,13 +11,16 @@ const setup = (tables = legacyFakeTables()) => {
 };
 
 describe('describeTable', () => {
-  it('answers an exactly spelled name with one catalog call', async () => {
+  it('answers an exactly spelled name with one describe call, and reads the catalog for inference once', async () => {
     const { db, deps } = setup();
     const detail = (await describeTable(deps, { table: 'ORDHDR' }))._unsafeUnwrap();
     expect(detail.table.name).toBe('ORDHDR');
     expect(detail.foreignKeys.map((fk) => fk.referencedTable.name)).toEqual(['CUSTMST']);
     expect(db.callsTo('describeTable')).toHaveLength(1);
-    expect(db.callsTo('listTables')).toHaveLength(0);
+    // The columns for inferred relationships come from one snapshot, shared by later calls.
+    await describeTable(deps, { table: 'ORDDTL' });
+    expect(db.callsTo('listTables')).toHaveLength(1);
+    expect(db.callsTo('listColumns')).toHaveLength(1);
   });
 
   it('retries with the catalog spelling when only the letter case differs', async () => {
@@ -90,11 +93,12 @@ describe('describeTable', () => {
       ...fakeDeps(db),
       schemaCache: createSchemaCache({ now: () => clock, checkIntervalMs: 1_000 }),
     };
-    // Before any listing nothing is cached: describing alone never costs a catalog read.
+    // Before any snapshot nothing is cached: the first describe reads the detail and (for inferred
+    // relationships) the catalog; the listing after it is served from that snapshot.
     await describeTable(deps, { table: 'CUSTMST' });
-    expect(db.callsTo('listTables')).toHaveLength(0);
+    expect(db.callsTo('listTables')).toHaveLength(1);
     await listTables(deps, {});
-    await describeTable(deps, { table: 'CUSTMST' });
+    expect(db.callsTo('listTables')).toHaveLength(1);
     const cached = (await describeTable(deps, { table: 'CUSTMST' }))._unsafeUnwrap();
     expect(cached.table.name).toBe('CUSTMST');
     expect(db.callsTo('describeTable')).toHaveLength(2);

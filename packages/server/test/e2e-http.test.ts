@@ -89,6 +89,7 @@ describe('http transport', () => {
       expect(tools.map((t) => t.name).sort()).toEqual([
         'describe_table',
         'explain_query',
+        'find_join_path',
         'list_tables',
         'run_query',
         'search_schema',

@@ -10,7 +10,14 @@ import {
   textOf,
 } from './support/cli-harness.js';
 
-const TOOLS = ['describe_table', 'explain_query', 'list_tables', 'run_query', 'search_schema'];
+const TOOLS = [
+  'describe_table',
+  'explain_query',
+  'find_join_path',
+  'list_tables',
+  'run_query',
+  'search_schema',
+];
 
 beforeAll(() => requireBuiltCli());
 
@@ -26,7 +33,7 @@ describe.each(['v2-auto', 'v1'] as const)('stdio, no environment, %s client', (k
     sandbox?.remove();
   });
 
-  it('lists the five tools, each annotated read-only', async () => {
+  it('lists the six tools, each annotated read-only', async () => {
     const { tools } = await conn.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(TOOLS);
     for (const tool of tools) {

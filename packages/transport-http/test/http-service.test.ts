@@ -173,6 +173,7 @@ describeWhen('postgres', 'the HTTP service over PostgreSQL', unavailable, () => 
       expect(tools.map((t) => t.name).sort()).toEqual([
         'describe_table',
         'explain_query',
+        'find_join_path',
         'list_tables',
         'run_query',
         'search_schema',

@@ -3,6 +3,7 @@ export { createMcpServer, type LegacyBridgeMcpOptions, TRANSPORT_MCP_VERSION } f
 export {
   describeTableOutput,
   explainQueryOutput,
+  findJoinPathOutput,
   listTablesOutput,
   runQueryOutput,
   searchSchemaOutput,
@@ -11,6 +12,8 @@ export { EXPLORE_PROMPT_NAME, explorePrompt } from './prompts.js';
 export {
   renderCell,
   renderForeignKey,
+  renderInferred,
+  renderJoinPath,
   renderQueryPlan,
   renderQueryResult,
   renderSearchResults,

@@ -31,7 +31,7 @@ const INSTRUCTIONS =
   'The explore_database prompt describes the method in full.';
 
 /**
- * Builds an MCP server with the five tools, two resources and the exploration prompt registered.
+ * Builds an MCP server with the six tools, two resources and the exploration prompt registered.
  * Cheap and side-effect free — it opens no connection and reads nothing — so it is safe to call once
  * per HTTP request (stateless serving) or once per stdio process.
  */

@@ -2,7 +2,7 @@ import { fromJsonSchema, type StandardSchemaWithJSON } from '@modelcontextprotoc
 import { z } from 'zod';
 
 /**
- * Output schemas of the five tools: the JSON Schema clients see in `tools/list` and validate
+ * Output schemas of the six tools: the JSON Schema clients see in `tools/list` and validate
  * `structuredContent` against. They mirror core's model types; values adapters may extend (logical
  * type names, kinds) are plain strings so a new value never breaks a tool call. Clients are told
  * `additionalProperties: false`, so structured content never carries a field these schemas do not
@@ -42,6 +42,15 @@ const foreignKey = z.object({
   referencedColumns: z.array(z.string()),
 });
 
+const inferredRelationship = z.object({
+  table: tableRef,
+  columns: z.array(z.string()),
+  referencedTable: tableRef,
+  referencedColumns: z.array(z.string()),
+  confidence: z.number().describe('0–1: how sure the guess is.'),
+  evidence: z.string().describe('Why it was inferred, in words.'),
+});
+
 /** `describe_table`: columns, keys, relationships, indexes. */
 export const describeTableOutput = z.object({
   table: tableInfo,
@@ -68,6 +77,32 @@ export const describeTableOutput = z.object({
       primary: z.boolean(),
     }),
   ),
+  inferredForeignKeys: z
+    .array(inferredRelationship)
+    .optional()
+    .describe('Undeclared references from this table, guessed from column names and types.'),
+  inferredReferencedBy: z
+    .array(inferredRelationship)
+    .optional()
+    .describe('Undeclared references from other tables to this one, guessed from names and types.'),
+});
+
+/** `find_join_path`: the hops of the shortest path and the SQL text joining them. */
+export const findJoinPathOutput = z.object({
+  from: tableRef,
+  to: tableRef,
+  hops: z.array(
+    z.object({
+      from: tableRef,
+      fromColumns: z.array(z.string()),
+      to: tableRef,
+      toColumns: z.array(z.string()),
+      kind: z.enum(['declared', 'inferred']),
+      confidence: z.number().describe('1 for a declared foreign key.'),
+      evidence: z.string().optional(),
+    }),
+  ),
+  sql: z.string().describe('FROM … JOIN … ON …: put SELECT and WHERE around it.'),
 });
 
 /** `search_schema`: ranked matches. */

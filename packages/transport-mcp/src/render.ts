@@ -1,6 +1,8 @@
 import type {
   CellValue,
   ForeignKeyInfo,
+  InferredRelationship,
+  JoinPath,
   ListTablesOutput,
   QueryPlan,
   QueryResult,
@@ -101,6 +103,14 @@ export function renderTableDetail(detail: TableDetail): string {
     lines.push('referenced by:');
     for (const fk of detail.referencedBy) lines.push(`  ${renderForeignKey(fk)}`);
   }
+  if (detail.inferredForeignKeys !== undefined && detail.inferredForeignKeys.length > 0) {
+    lines.push('inferred references (not declared):');
+    for (const r of detail.inferredForeignKeys) lines.push(`  ${renderInferred(r)}`);
+  }
+  if (detail.inferredReferencedBy !== undefined && detail.inferredReferencedBy.length > 0) {
+    lines.push('inferred referenced by (not declared):');
+    for (const r of detail.inferredReferencedBy) lines.push(`  ${renderInferred(r)}`);
+  }
   if (detail.indexes.length > 0) {
     lines.push('indexes:');
     for (const ix of detail.indexes) {
@@ -115,6 +125,34 @@ export function renderTableDetail(detail: TableDetail): string {
 export function renderForeignKey(fk: ForeignKeyInfo): string {
   const name = fk.name ? ` [${fk.name}]` : '';
   return `${renderTableName(fk.table)}(${fk.columns.join(', ')}) -> ${renderTableName(fk.referencedTable)}(${fk.referencedColumns.join(', ')})${name}`;
+}
+
+/** An inferred relationship as `from(cols) -> to(cols) ~0.9 evidence`: the confidence stands out. */
+export function renderInferred(r: InferredRelationship): string {
+  return `${renderTableName(r.table)}(${r.columns.join(', ')}) -> ${renderTableName(r.referencedTable)}(${r.referencedColumns.join(', ')}) ~${r.confidence} ${oneLine(r.evidence)}`;
+}
+
+/**
+ * `find_join_path`: the SQL to paste first, then one line per hop saying whether it is a declared key
+ * or a guess (with its confidence and evidence), so the model knows what to double-check.
+ */
+export function renderJoinPath(path: JoinPath): string {
+  const from = renderTableName(path.from);
+  const to = renderTableName(path.to);
+  if (path.hops.length === 0) return `${from} is ${to}: no join needed.\n${path.sql}`;
+  const lines = [
+    `${path.hops.length} ${path.hops.length === 1 ? 'join' : 'joins'} from ${from} to ${to}:`,
+    path.sql,
+  ];
+  path.hops.forEach((hop, i) => {
+    const on = hop.fromColumns.map((c, j) => `${c} = ${hop.toColumns[j] ?? ''}`).join(', ');
+    const how =
+      hop.kind === 'declared'
+        ? 'declared foreign key'
+        : `inferred ~${hop.confidence}: ${oneLine(hop.evidence ?? '')}`;
+    lines.push(`${i + 1}. ${renderTableName(hop.from)} -> ${renderTableName(hop.to)} on ${on} (${how})`);
+  });
+  return lines.join('\n');
 }
 
 /** `search_schema`: best match first, one line each, with why it matched. */

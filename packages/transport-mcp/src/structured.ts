@@ -1,4 +1,4 @@
-import type { QueryPlan, QueryResult } from '@legacybridge/core';
+import type { JoinHop, JoinPath, QueryPlan, QueryResult, TableRef } from '@legacybridge/core';
 
 /**
  * Structured content of the query tools, built field by field from the use cases' typed answers:
@@ -66,4 +66,56 @@ export function queryPlanContent(plan: QueryPlan): QueryPlanContent {
   return plan.estimatedCost === undefined
     ? { dialect: plan.dialect, text: plan.text }
     : { dialect: plan.dialect, text: plan.text, estimatedCost: plan.estimatedCost };
+}
+
+/** A table reference as the output schemas publish it: `schema` only when known. */
+export interface TableRefContent {
+  schema?: string;
+  name: string;
+}
+
+/** One hop of `find_join_path`'s structured content. */
+export interface JoinHopContent {
+  from: TableRefContent;
+  fromColumns: string[];
+  to: TableRefContent;
+  toColumns: string[];
+  kind: 'declared' | 'inferred';
+  confidence: number;
+  evidence?: string;
+}
+
+/** `find_join_path`'s structured content; the keys in the order they are serialised. */
+export interface JoinPathContent {
+  [key: string]: unknown;
+  from: TableRefContent;
+  to: TableRefContent;
+  hops: JoinHopContent[];
+  sql: string;
+}
+
+/** `find_join_path`'s structured content, field by field (see the file comment). */
+export function joinPathContent(path: JoinPath): JoinPathContent {
+  return {
+    from: tableRefContent(path.from),
+    to: tableRefContent(path.to),
+    hops: path.hops.map(joinHopContent),
+    sql: path.sql,
+  };
+}
+
+function joinHopContent(hop: JoinHop): JoinHopContent {
+  return {
+    from: tableRefContent(hop.from),
+    fromColumns: [...hop.fromColumns],
+    to: tableRefContent(hop.to),
+    toColumns: [...hop.toColumns],
+    kind: hop.kind,
+    confidence: hop.confidence,
+    ...(hop.evidence === undefined ? {} : { evidence: hop.evidence }),
+  };
+}
+
+function tableRefContent(ref: TableRef): TableRefContent {
+  return ref.schema === undefined ? { name: ref.name } : { schema: ref.schema, name: ref.name };
 }

@@ -19,14 +19,22 @@ export const TOOL_DESCRIPTIONS = {
     "Describe one table or view: its columns (name, the engine's native type, nullable, default, " +
     'primary-key position, comment), primary key, foreign keys in both directions (what it references and ' +
     'what references it) and indexes. Call it before writing SQL against a table: it gives the exact column ' +
-    'names and the join paths (join along foreign keys). `table` accepts `schema.table`; a name in the ' +
-    'wrong letter case works when unambiguous, and an unknown name answers with the closest existing names.',
+    'names and the join paths (join along foreign keys). Legacy schemas rarely declare their keys, so it also ' +
+    'lists inferred relationships in both directions (from matching column names and types), each with a ' +
+    'confidence and its evidence. `table` accepts `schema.table`; a name in the wrong letter case works when ' +
+    'unambiguous, and an unknown name answers with the closest existing names.',
   search_schema:
     'Find tables and columns by words, best match first: exact name, name prefix, a word part of a cryptic ' +
     'legacy name (ORD_HDR_2003 has parts ord, hdr, 2003; CustMst has cust, mst), substring, one-typo ' +
     'matches, then comments. The fastest way into a big or unknown schema: search for the business ' +
     "concept ('customer', 'invoice date'), also try likely abbreviations ('cust', 'inv', 'dt'), then " +
     'describe_table the best hits. Returns up to `limit` matches (default 20, max 100), each with why it matched.',
+  find_join_path:
+    'Find how to join two tables: the shortest path of joins from `from` to `to` over declared foreign keys ' +
+    '(preferred) and relationships inferred from column names and types, at most `max_hops` joins (default 4, ' +
+    'max 8). Returns each hop (columns, declared or inferred with a confidence and evidence) and the SQL ' +
+    '`FROM a JOIN b ON … JOIN c ON …` to put after your SELECT list. Check inferred hops (low confidence) ' +
+    'with describe_table or a small run_query before trusting them. Reads only the catalog.',
 } as const;
 
 /** The description of `run_query`, quoting the operator's row, size and time limits. */

@@ -3,6 +3,8 @@ import {
   describeTableInput,
   explainQuery,
   explainQueryInput,
+  findJoinPath,
+  findJoinPathInput,
   listTables,
   listTablesInput,
   runQueryInput,
@@ -15,12 +17,14 @@ import type { McpServer, ToolAnnotations } from '@modelcontextprotocol/server';
 import {
   describeTableOutput,
   explainQueryOutput,
+  findJoinPathOutput,
   listTablesOutput,
   publishedOutputSchema,
   runQueryOutput,
   searchSchemaOutput,
 } from './output-schemas.js';
 import {
+  renderJoinPath,
   renderQueryPlan,
   renderQueryResult,
   renderSearchResults,
@@ -28,19 +32,20 @@ import {
   renderTableList,
 } from './render.js';
 import { respond, type ToolResponder, withoutUndefined } from './respond.js';
-import { queryPlanContent, queryResultContent } from './structured.js';
+import { joinPathContent, queryPlanContent, queryResultContent } from './structured.js';
 import { describeExplainQuery, describeRunQuery, TOOL_DESCRIPTIONS } from './tool-descriptions.js';
 
-/** The five tools of the MCP contract (DESIGN.md §7), in the order they are listed. */
+/** The six tools of the MCP contract (DESIGN.md §7), in the order they are listed. */
 export const TOOL_NAMES = [
   'list_tables',
   'describe_table',
   'search_schema',
   'run_query',
   'explain_query',
+  'find_join_path',
 ] as const;
 
-/** One of the five tool names. */
+/** One of the six tool names. */
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 // Every tool only reads, answers the same for the same input, and talks to one known database
@@ -61,9 +66,10 @@ const OUTPUT = {
   search_schema: publishedOutputSchema(searchSchemaOutput),
   run_query: publishedOutputSchema(runQueryOutput),
   explain_query: publishedOutputSchema(explainQueryOutput),
+  find_join_path: publishedOutputSchema(findJoinPathOutput),
 } as const;
 
-/** Registers the five tools on `server`; each calls its core use case only when it is called. */
+/** Registers the six tools on `server`; each calls its core use case only when it is called. */
 export function registerTools(server: McpServer, deps: UseCaseDeps, responder: ToolResponder): void {
   server.registerTool(
     'list_tables',
@@ -160,5 +166,18 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
         renderQueryPlan,
         queryPlanContent,
       ),
+  );
+
+  server.registerTool(
+    'find_join_path',
+    {
+      title: 'Find a join path',
+      description: TOOL_DESCRIPTIONS.find_join_path,
+      inputSchema: findJoinPathInput,
+      outputSchema: OUTPUT.find_join_path,
+      annotations: { ...READ_ONLY, title: 'Find a join path' },
+    },
+    (args) =>
+      respond(responder, 'find_join_path', () => findJoinPath(deps, args), renderJoinPath, joinPathContent),
   );
 }

@@ -84,9 +84,11 @@ describe('createMcpServer', () => {
               ? { table: 'CUSTMST' }
               : name === 'search_schema'
                 ? { query: 'ord' }
-                : name.endsWith('query')
-                  ? { sql: 'SELECT * FROM ITMMST' }
-                  : {},
+                : name === 'find_join_path'
+                  ? { from: 'ORDDTL', to: 'CUSTMST' }
+                  : name.endsWith('query')
+                    ? { sql: 'SELECT * FROM ITMMST' }
+                    : {},
         });
       }
       await connection.client.readResource({ uri: 'legacybridge://tables' });

@@ -17,6 +17,7 @@ const CONTRACT_ARGUMENTS: Record<(typeof TOOL_NAMES)[number], { all: string[]; r
   search_schema: { all: ['query', 'limit'], required: ['query'] },
   run_query: { all: ['sql', 'max_rows'], required: ['sql'] },
   explain_query: { all: ['sql'], required: ['sql'] },
+  find_join_path: { all: ['from', 'to', 'schema', 'max_hops'], required: ['from', 'to'] },
 };
 
 describe.each(CLIENT_KINDS)('MCP surface through a $kind client', ({ kind, expectedVersion }) => {
@@ -35,7 +36,7 @@ describe.each(CLIENT_KINDS)('MCP surface through a $kind client', ({ kind, expec
     expect(connection.protocolVersion).toBe(expectedVersion);
   });
 
-  it('lists exactly the five tools, read-only annotated, with input and output schemas', async () => {
+  it('lists exactly the six tools, read-only annotated, with input and output schemas', async () => {
     const { tools } = await connection.client.listTools();
     expect(tools.map((t) => t.name)).toEqual([...TOOL_NAMES]);
     for (const tool of tools) {
@@ -109,6 +110,31 @@ describe.each(CLIENT_KINDS)('MCP surface through a $kind client', ({ kind, expec
     expect(structured.table.name).toBe('ORDHDR');
     expect(structured.primaryKey).toEqual(['ORDNO']);
     expect(structured.columns.length).toBe(lines.filter((l) => /^[A-Z]+\|/.test(l)).length);
+  });
+
+  it('find_join_path answers the hops and the SQL, and names close tables for a typo', async () => {
+    const result = await connection.client.callTool({
+      name: 'find_join_path',
+      arguments: { from: 'orddtl', to: 'CUSTMST' },
+    });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const structured = result.structuredContent as {
+      hops: { from: { name: string }; to: { name: string }; kind: string; confidence: number }[];
+      sql: string;
+    };
+    expect(structured.hops[0]?.from.name).toBe('ORDDTL');
+    expect(structured.hops.at(-1)?.to.name).toBe('CUSTMST');
+    expect(structured.sql).toMatch(/^FROM ORDDTL JOIN .* ON .*CUSTMST/);
+    const text = textOf(result);
+    expect(text.split('\n')[1]).toBe(structured.sql);
+    expect(text).toMatch(/^1\. ORDDTL -> /m);
+
+    const typo = await connection.client.callTool({
+      name: 'find_join_path',
+      arguments: { from: 'ORDDTL', to: 'CUSTMSTR' },
+    });
+    expect(typo.isError).toBe(true);
+    expect(textOf(typo)).toContain('CUSTMST');
   });
 
   it('search_schema ranks tables and columns', async () => {

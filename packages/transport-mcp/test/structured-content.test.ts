@@ -1,4 +1,4 @@
-import type { QueryPlan, QueryResult } from '@legacybridge/core';
+import type { JoinPath, QueryPlan, QueryResult } from '@legacybridge/core';
 import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport, McpServer } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
@@ -6,13 +6,14 @@ import { z } from 'zod';
 import {
   describeTableOutput,
   explainQueryOutput,
+  findJoinPathOutput,
   listTablesOutput,
   publishedOutputSchema,
   runQueryOutput,
   searchSchemaOutput,
 } from '../src/output-schemas.js';
 import { withoutUndefined } from '../src/respond.js';
-import { queryPlanContent, queryResultContent } from '../src/structured.js';
+import { joinPathContent, queryPlanContent, queryResultContent } from '../src/structured.js';
 
 // The query tools build structured content by hand and the SDK checks it with a compiled validator
 // instead of zod (both for speed). These tests hold both to the zod schemas, the published contract,
@@ -50,12 +51,50 @@ const results: QueryResult[] = [
   },
 ];
 
+const paths: JoinPath[] = [
+  {
+    from: { name: 'ORDDTL' },
+    to: { schema: 'erp', name: 'CUSTMST' },
+    hops: [
+      {
+        from: { name: 'ORDDTL' },
+        fromColumns: ['ORDNO'],
+        to: { name: 'ORDHDR' },
+        toColumns: ['ORDNO'],
+        kind: 'declared',
+        confidence: 1,
+        evidence: undefined,
+      },
+      {
+        from: { name: 'ORDHDR' },
+        fromColumns: ['CUSTNO'],
+        to: { schema: 'erp', name: 'CUSTMST' },
+        toColumns: ['CUSTNO'],
+        kind: 'inferred',
+        confidence: 0.9,
+        evidence: "same name and type as CUSTMST's primary key",
+      },
+    ],
+    sql: 'FROM ORDDTL JOIN ORDHDR ON ORDDTL.ORDNO = ORDHDR.ORDNO JOIN erp.CUSTMST ON ORDHDR.CUSTNO = erp.CUSTMST.CUSTNO',
+  },
+  { from: { name: 'A' }, to: { name: 'A' }, hops: [], sql: 'FROM A' },
+];
+
 const plans: QueryPlan[] = [
   { dialect: 'postgres', text: 'Seq Scan on t', estimatedCost: 12.5, raw: [{ Plan: {} }] },
   { dialect: 'sqlite', text: 'SCAN t', estimatedCost: undefined },
 ];
 
 describe('structured content of the query tools', () => {
+  it.each(paths.map((p, i) => [i, p] as const))(
+    'find_join_path answer %i is exactly what parsing through the zod schema gives, key order included',
+    (_i, path) => {
+      const built = joinPathContent(path);
+      expect(JSON.stringify(built)).toBe(JSON.stringify(withoutUndefined(findJoinPathOutput.parse(path))));
+      expect(JSON.stringify(built)).not.toContain('undefined');
+    },
+  );
+
   it.each(results.map((r, i) => [i, r] as const))(
     'run_query answer %i is exactly what parsing through the zod schema gives, key order included',
     (_i, result) => {
@@ -92,6 +131,7 @@ const SCHEMAS = {
   search_schema: searchSchemaOutput,
   run_query: runQueryOutput,
   explain_query: explainQueryOutput,
+  find_join_path: findJoinPathOutput,
 } as const;
 
 // Representative good answers per tool, and ways to break each.
@@ -117,6 +157,25 @@ const GOOD: Record<keyof typeof SCHEMAS, object[]> = {
       referencedBy: [],
       indexes: [{ name: 'PK', columns: ['ID'], unique: true, primary: true }],
     },
+    {
+      table: { name: 'T', kind: 'table' },
+      columns: [],
+      primaryKey: [],
+      foreignKeys: [],
+      referencedBy: [],
+      indexes: [],
+      inferredForeignKeys: [
+        {
+          table: { name: 'T' },
+          columns: ['CUSTNO'],
+          referencedTable: { name: 'CUSTMST' },
+          referencedColumns: ['CUSTNO'],
+          confidence: 0.9,
+          evidence: 'e',
+        },
+      ],
+      inferredReferencedBy: [],
+    },
   ],
   search_schema: [
     { matches: [{ type: 'column', table: 'T', column: 'C', score: 50, matched: 'prefix', reason: 'r' }] },
@@ -124,6 +183,7 @@ const GOOD: Record<keyof typeof SCHEMAS, object[]> = {
   ],
   run_query: results.map((r) => queryResultContent(r)),
   explain_query: plans.map((p) => queryPlanContent(p)),
+  find_join_path: paths.map((p) => joinPathContent(p)),
 };
 
 const BREAK: ((answer: Record<string, unknown>) => Record<string, unknown>)[] = [

@@ -1,4 +1,5 @@
 export * from './default-schema-cache.js';
+export * from './relationships.js';
 export * from './schema-cache.js';
 export * from './schema-search.js';
 export * from './schema-snapshot.js';

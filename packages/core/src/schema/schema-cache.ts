@@ -32,6 +32,8 @@ export interface SnapshotRequest {
   readonly schema?: string | undefined;
   /** Columns are read on first need (schema search), not for listings. */
   readonly columns?: boolean | undefined;
+  /** Declared keys (`listKeys`) are read on first need (relationships, join paths). */
+  readonly keys?: boolean | undefined;
 }
 
 export interface SchemaCacheStats {
@@ -73,6 +75,7 @@ interface Entry {
   snapshot?: SchemaSnapshot;
   building?: Promise<Result<SchemaSnapshot, DatabaseFailure>> | undefined;
   columnsLoading?: Promise<Result<SchemaSnapshot, DatabaseFailure>> | undefined;
+  keysLoading?: Promise<Result<SchemaSnapshot, DatabaseFailure>> | undefined;
   checking?: Promise<Result<boolean, DatabaseFailure>> | undefined;
   lastCheckAt: number;
   bytes: number;
@@ -164,7 +167,7 @@ export function createSchemaCache(options: SchemaCacheOptions = {}): SchemaCache
   };
 
   const timed = <T>(
-    part: 'tables' | 'columns',
+    part: 'tables' | 'columns' | 'keys',
     work: ResultAsync<T, DatabaseFailure>,
   ): Promise<Result<T, DatabaseFailure>> => {
     const started = performance.now();
@@ -228,14 +231,42 @@ export function createSchemaCache(options: SchemaCacheOptions = {}): SchemaCache
     const loading = timed('columns', entry.db.listColumns(filter))
       .then((columns) => {
         if (columns.isErr()) return err(columns.error);
-        const full = snapshot.withColumns(columns.value);
-        if (entry.snapshot === snapshot) store(entry, full);
+        // Keys may have arrived meanwhile: add the columns to the newest snapshot of the same read.
+        const base = entry.snapshot?.version === snapshot.version ? entry.snapshot : snapshot;
+        const full = base.withColumns(columns.value);
+        if (entry.snapshot === base) store(entry, full);
         return ok(full);
       })
       .finally(() => {
         entry.columnsLoading = undefined;
       });
     entry.columnsLoading = track(loading);
+    return loading;
+  };
+
+  const loadKeys = (
+    entry: Entry,
+    snapshot: SchemaSnapshot,
+  ): Promise<Result<SchemaSnapshot, DatabaseFailure>> => {
+    if (entry.keysLoading) return entry.keysLoading;
+    const filter = entry.schema === undefined ? undefined : { schema: entry.schema };
+    // No listKeys: nothing declared is known; relationships then come from names alone.
+    const read = entry.db.listKeys
+      ? timed('keys', entry.db.listKeys(filter))
+      : Promise.resolve(ok({ primaryKeys: [], foreignKeys: [] }));
+    const loading = read
+      .then((keys) => {
+        if (keys.isErr()) return err(keys.error);
+        // Columns may have arrived meanwhile: add the keys to the newest snapshot of the same read.
+        const base = entry.snapshot?.version === snapshot.version ? entry.snapshot : snapshot;
+        const full = base.withKeys(keys.value);
+        if (entry.snapshot === base) store(entry, full);
+        return ok(full);
+      })
+      .finally(() => {
+        entry.keysLoading = undefined;
+      });
+    entry.keysLoading = track(loading);
     return loading;
   };
 
@@ -277,8 +308,13 @@ export function createSchemaCache(options: SchemaCacheOptions = {}): SchemaCache
     } else {
       result = await freshen(entry, current, request.columns === true);
     }
-    if (result.isErr() || !request.columns || result.value.columns !== undefined) return result;
-    return loadColumns(entry, result.value);
+    if (result.isOk() && request.columns && result.value.columns === undefined) {
+      result = await loadColumns(entry, result.value);
+    }
+    if (result.isOk() && request.keys && result.value.keys === undefined) {
+      result = await loadKeys(entry, result.value);
+    }
+    return result;
   };
 
   const freshen = async (

@@ -1,4 +1,4 @@
-import type { ColumnSummary, TableInfo, TableRef } from '../model.js';
+import type { ColumnSummary, SchemaKeys, TableInfo, TableRef } from '../model.js';
 import { compileNamePattern } from '../use-cases/name-matching.js';
 
 /**
@@ -12,6 +12,8 @@ export class SchemaSnapshot {
   readonly tables: readonly TableInfo[];
   /** Every column, when they were read (search loads them on first use); undefined before. */
   readonly columns: readonly ColumnSummary[] | undefined;
+  /** Declared primary and foreign keys, once relationships needed them (`listKeys`); undefined before. */
+  readonly keys: SchemaKeys | undefined;
   /** Changes with every build: cursors and derived indexes carry it. */
   readonly version: string;
   /** When the catalog was read, on the cache's clock (ms). */
@@ -30,6 +32,7 @@ export class SchemaSnapshot {
   constructor(init: {
     readonly tables: readonly TableInfo[];
     readonly columns?: readonly ColumnSummary[] | undefined;
+    readonly keys?: SchemaKeys | undefined;
     readonly version: string;
     readonly builtAt: number;
     readonly fingerprint?: string | undefined;
@@ -39,11 +42,12 @@ export class SchemaSnapshot {
   }) {
     this.tables = init.sorted ? init.tables : [...init.tables].sort(compareTableKeys);
     this.columns = init.columns;
+    this.keys = init.keys;
     this.version = init.version;
     this.builtAt = init.builtAt;
     this.fingerprint = init.fingerprint;
     this.schema = init.schema;
-    this.approxBytes = estimateBytes(this.tables, this.columns);
+    this.approxBytes = estimateBytes(this.tables, this.columns, this.keys);
   }
 
   /** The same catalog read plus its columns (same version: both describe the same moment, roughly). */
@@ -51,6 +55,21 @@ export class SchemaSnapshot {
     return new SchemaSnapshot({
       tables: this.tables,
       columns,
+      keys: this.keys,
+      version: this.version,
+      builtAt: this.builtAt,
+      fingerprint: this.fingerprint,
+      schema: this.schema,
+      sorted: true,
+    });
+  }
+
+  /** The same catalog read plus its declared keys (same version, like `withColumns`). */
+  withKeys(keys: SchemaKeys): SchemaSnapshot {
+    return new SchemaSnapshot({
+      tables: this.tables,
+      columns: this.columns,
+      keys,
       version: this.version,
       builtAt: this.builtAt,
       fingerprint: this.fingerprint,
@@ -142,7 +161,11 @@ export function indexAfter(sorted: readonly TableRef[], key: TableRef): number {
 }
 
 // Strings count two bytes a character, objects a fixed overhead: close enough to bound the heap.
-function estimateBytes(tables: readonly TableInfo[], columns: readonly ColumnSummary[] | undefined): number {
+function estimateBytes(
+  tables: readonly TableInfo[],
+  columns: readonly ColumnSummary[] | undefined,
+  keys: SchemaKeys | undefined,
+): number {
   let bytes = 0;
   for (const t of tables) {
     bytes += 96 + 2 * ((t.schema?.length ?? 0) + t.name.length + (t.comment?.length ?? 0));
@@ -150,5 +173,7 @@ function estimateBytes(tables: readonly TableInfo[], columns: readonly ColumnSum
   for (const c of columns ?? []) {
     bytes += 112 + 2 * (c.name.length + c.nativeType.length + (c.comment?.length ?? 0));
   }
+  // Keys hold names already counted above: count their references and arrays only.
+  bytes += 64 * ((keys?.primaryKeys.length ?? 0) + 2 * (keys?.foreignKeys.length ?? 0));
   return bytes;
 }

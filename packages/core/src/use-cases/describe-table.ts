@@ -1,7 +1,9 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { type DatabaseFailure, dbFailure } from '../errors.js';
-import type { TableDetail, TableInfo, TableRef } from '../model.js';
+import type { InferredRelationship, TableDetail, TableInfo, TableRef } from '../model.js';
 import { schemaCacheOf } from '../schema/default-schema-cache.js';
+import { relationshipsOf, tableKey } from '../schema/relationships.js';
+import type { SchemaSnapshot } from '../schema/schema-snapshot.js';
 import type { UseCaseDeps } from './deps.js';
 import type { DescribeTableInput } from './inputs.js';
 import { closestNames } from './name-matching.js';
@@ -22,6 +24,53 @@ export function describeTable(
   input: DescribeTableInput,
 ): ResultAsync<TableDetail, DatabaseFailure> {
   const ref = toTableRef(input);
+  // Inferred relationships need the whole catalog's columns and keys: read once after the detail
+  // succeeded (a failure passes through without a catalog read), then shared through the schema cache.
+  return detailOf(deps, ref).andThen((detail) =>
+    schemaCacheOf(deps)
+      .snapshot(deps.db, { schema: ref.schema, columns: true, keys: true })
+      .map((snapshot) => withInferred(detail, snapshot))
+      .orElse((failure) => {
+        // Inference is a bonus: the declared detail still answers when the catalog read fails.
+        deps.logger.warn('inferred relationships unavailable', { kind: failure.kind });
+        return okAsync(detail);
+      }),
+  );
+}
+
+/**
+ * `detail` plus the relationships inferred to and from its table (fields left out when there are
+ * none, so a schema with declared keys everywhere answers exactly as before).
+ */
+function withInferred(detail: TableDetail, snapshot: SchemaSnapshot): TableDetail {
+  const relationships = relationshipsOf(snapshot);
+  // The detail's own declared keys win over a guess of the same columns (an adapter without
+  // `listKeys` leaves inference blind to them).
+  const declared = new Set(
+    [...detail.foreignKeys, ...detail.referencedBy].map((fk) =>
+      edgeKey(fk.table, fk.columns, fk.referencedTable),
+    ),
+  );
+  const undeclared = (r: InferredRelationship) =>
+    !declared.has(edgeKey(r.table, r.columns, r.referencedTable));
+  const from = relationships.inferredFrom(detail.table).filter(undeclared);
+  // A self-reference (EMPMST.MGRNO → EMPMST.EMPNO) is listed once, as a reference from the table.
+  const to = relationships
+    .inferredTo(detail.table)
+    .filter((r) => undeclared(r) && tableKey(r.table) !== tableKey(r.referencedTable));
+  if (from.length === 0 && to.length === 0) return detail;
+  return {
+    ...detail,
+    ...(from.length > 0 ? { inferredForeignKeys: from } : {}),
+    ...(to.length > 0 ? { inferredReferencedBy: to } : {}),
+  };
+}
+
+function edgeKey(from: TableRef, columns: readonly string[], to: TableRef): string {
+  return `${from.name}\u0000${columns.join(',')}\u0000${to.name}`.toLowerCase();
+}
+
+function detailOf(deps: UseCaseDeps, ref: TableRef): ResultAsync<TableDetail, DatabaseFailure> {
   const cache = schemaCacheOf(deps);
   if (deps.db.catalogFingerprint !== undefined && cache.has(deps.db, ref.schema)) {
     return cache.snapshot(deps.db, { schema: ref.schema }).andThen((snapshot) => {

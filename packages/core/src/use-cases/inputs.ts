@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The input schemas of the five tools, shared by every transport (MCP tools, REST, OpenAPI) so the
+ * The input schemas of the six tools, shared by every transport (MCP tools, REST, OpenAPI) so the
  * contract is written once. Field names are the public tool arguments (DESIGN.md §7): keep them.
  */
 
@@ -47,3 +47,11 @@ export const explainQueryInput = z.object({
   sql: z.string().describe('One read-only SQL statement to plan; it is not executed.'),
 });
 export type ExplainQueryInput = z.infer<typeof explainQueryInput>;
+
+export const findJoinPathInput = z.object({
+  from: identifier.describe('The table to start from; "schema.table" also works.'),
+  to: identifier.describe('The table to reach; "schema.table" also works.'),
+  schema: identifier.optional().describe('The schema of both tables, when the names alone are ambiguous.'),
+  max_hops: z.number().int().min(1).max(8).optional().describe('Most joins the path may have (default 4).'),
+});
+export type FindJoinPathInput = z.infer<typeof findJoinPathInput>;
