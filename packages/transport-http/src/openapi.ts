@@ -1,6 +1,7 @@
 import {
   describeTableInput,
   explainQueryInput,
+  findJoinPathInput,
   listTablesInput,
   runQueryInput,
   searchSchemaInput,
@@ -8,6 +9,7 @@ import {
 import {
   describeTableOutput,
   explainQueryOutput,
+  findJoinPathOutput,
   listTablesOutput,
   runQueryOutput,
   searchSchemaOutput,
@@ -91,7 +93,7 @@ export function buildOpenApiDocument(options: {
       title: 'LegacyBridge REST API',
       version: options.version,
       description:
-        'Read-only, bounded access to one SQL database: the five MCP tools of LegacyBridge as plain HTTP. Failures are RFC 9457 problem documents.',
+        'Read-only, bounded access to one SQL database: the six MCP tools of LegacyBridge as plain HTTP. Failures are RFC 9457 problem documents.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     ...(options.apiKeyRequired ? { security: [{ apiKey: [] }, { bearer: [] }] } : {}),
@@ -122,6 +124,19 @@ export function buildOpenApiDocument(options: {
           summary: 'Find tables and columns by name or comment.',
           parameters: parametersOf(searchSchemaInput, { query: 'q' }),
           responses: { '200': ok(searchSchemaOutput, 'Matches, best first.'), ...FAILURES },
+        },
+      },
+      '/v1/join-path': {
+        get: {
+          operationId: 'findJoinPath',
+          summary:
+            'The shortest join path between two tables over declared (preferred) and inferred relationships, with its SQL.',
+          parameters: parametersOf(findJoinPathInput),
+          responses: {
+            '200': ok(findJoinPathOutput, 'The hops and the `FROM … JOIN … ON …` text.'),
+            '404': problemResponse('No such table; `suggestions` lists close names.'),
+            ...FAILURES,
+          },
         },
       },
       '/v1/query': {

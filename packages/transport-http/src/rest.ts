@@ -4,6 +4,8 @@ import {
   describeTableInput,
   explainQuery,
   explainQueryInput,
+  findJoinPath,
+  findJoinPathInput,
   type LoggerPort,
   listTables,
   listTablesInput,
@@ -17,6 +19,7 @@ import {
 import {
   describeTableOutput,
   explainQueryOutput,
+  joinPathContent,
   listTablesOutput,
   searchSchemaOutput,
 } from '@legacybridge/transport-mcp';
@@ -77,6 +80,15 @@ export function createRestRouter(options: RestOptions): Router {
   router.get('/search', (req, res) =>
     run(req, res, searchSchemaInput, fromQuery(req, { query: 'q' }, ['limit']), (input) =>
       searchSchema(deps, input).map((found) => searchSchemaOutput.parse(found)),
+    ),
+  );
+  router.get('/join-path', (req, res) =>
+    run(
+      req,
+      res,
+      findJoinPathInput,
+      fromQuery(req, { from: 'from', to: 'to', schema: 'schema' }, ['max_hops']),
+      (input) => findJoinPath(deps, input).map(joinPathContent),
     ),
   );
   router.post('/query', (req, res) =>

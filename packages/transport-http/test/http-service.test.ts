@@ -79,6 +79,25 @@ describeWhen('postgres', 'the HTTP service over PostgreSQL', unavailable, () => 
     expect(res.json.suggestions).toContain('orders');
   });
 
+  it('GET /v1/join-path answers a path, a 404 with suggestions, or a 400 when no path exists', async () => {
+    const same = await call(`${service.url}/v1/join-path?from=orders&to=public.orders`);
+    expect(same.status).toBe(200);
+    expect(same.json).toEqual({
+      from: { schema: 'public', name: 'orders' },
+      to: { schema: 'public', name: 'orders' },
+      hops: [],
+      sql: 'FROM public.orders',
+    });
+    const typo = await call(`${service.url}/v1/join-path?from=orders&to=ordrs`);
+    expect(typo.status).toBe(404);
+    expect(typo.json.suggestions).toContain('orders');
+    // Nothing relates orders.customer (text) to sales.customers.id (integer).
+    const none = await call(`${service.url}/v1/join-path?from=orders&to=sales.customers&max_hops=2`);
+    expect(none.status).toBe(400);
+    expect(none.json.detail).toContain('no join path from public.orders to sales.customers within 2 hops');
+    expect((await call(`${service.url}/v1/join-path?from=orders&to=x&max_hops=99`)).status).toBe(400);
+  });
+
   it('GET /v1/search finds tables by comment', async () => {
     const res = await call(`${service.url}/v1/search?q=buy`);
     expect(res.status).toBe(200);
@@ -145,7 +164,7 @@ describeWhen('postgres', 'the HTTP service over PostgreSQL', unavailable, () => 
     expect(res.json.text).toMatch(/Scan/);
   });
 
-  it('/v1/openapi.json is a valid OpenAPI 3.1 document covering the five operations', async () => {
+  it('/v1/openapi.json is a valid OpenAPI 3.1 document covering the six operations', async () => {
     const res = await call(`${service.url}/v1/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.json.openapi).toBe('3.1.0');
@@ -153,6 +172,7 @@ describeWhen('postgres', 'the HTTP service over PostgreSQL', unavailable, () => 
     expect(result.valid, JSON.stringify(result)).toBe(true);
     expect(Object.keys(res.json.paths).sort()).toEqual([
       '/v1/explain',
+      '/v1/join-path',
       '/v1/query',
       '/v1/search',
       '/v1/tables',
