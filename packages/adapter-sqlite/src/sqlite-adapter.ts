@@ -16,6 +16,7 @@ import {
   type QueryPlan,
   type QueryResult,
   type ReadOnlyQuery,
+  type SchemaKeys,
   type TableDetail,
   type TableFilter,
   type TableInfo,
@@ -209,6 +210,28 @@ export function createSqliteAdapterFromResolved(config: ResolvedSqliteConfig): D
             }),
           ),
         );
+      });
+    },
+
+    listKeys(filter?: TableFilter) {
+      if (!inMainSchema(filter?.schema)) {
+        return new ResultAsync(Promise.resolve(ok({ primaryKeys: [], foreignKeys: [] })));
+      }
+      // Two statements, one runner round trip, whatever the number of tables.
+      return withSession((s) =>
+        catalogRows(s, [{ sql: catalog.LIST_PRIMARY_KEYS }, { sql: catalog.LIST_FOREIGN_KEYS }]),
+      ).map(([pks = [], fks = []]): SchemaKeys => {
+        const byTable = new Map<string, string[]>();
+        for (const r of pks) {
+          const name = String(r.table_name);
+          const list = byTable.get(name);
+          if (list) list.push(String(r.name));
+          else byTable.set(name, [String(r.name)]);
+        }
+        return {
+          primaryKeys: [...byTable].map(([name, columns]) => ({ table: { name }, columns })),
+          foreignKeys: groupForeignKeys(fks, (r) => String(r.from_table)),
+        };
       });
     },
 

@@ -44,6 +44,23 @@ JOIN pragma_table_info(m.name) AS p
 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
 ORDER BY m.name, p.cid`;
 
+/** Primary-key columns of every table: table_name, name, pk (1-based position in the key). */
+export const LIST_PRIMARY_KEYS = `
+SELECT m.name AS table_name, p.name AS name, p.pk AS pk
+FROM sqlite_schema AS m
+JOIN pragma_table_info(m.name) AS p
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND p.pk > 0
+ORDER BY m.name, p.pk`;
+
+/** Every declared foreign key of every table, one row per column pair (see FOREIGN_KEYS for `to`). */
+export const LIST_FOREIGN_KEYS = `
+SELECT m.name AS from_table, f.id AS id, f.seq AS seq, f."table" AS ref_table, f."from" AS from_column,
+  coalesce(f."to", (SELECT p.name FROM pragma_table_info(f."table") AS p WHERE p.pk = f.seq + 1)) AS to_column
+FROM sqlite_schema AS m
+JOIN pragma_foreign_key_list(m.name) AS f
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+ORDER BY m.name, f.id, f.seq`;
+
 /** The table or view named `?` (SQLite names are case-insensitive): name, type. */
 export const FIND_TABLE = `
 SELECT name, type
