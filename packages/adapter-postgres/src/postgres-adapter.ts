@@ -16,6 +16,7 @@ import {
   type QueryResult,
   type ReadOnlyQuery,
   type ResultColumn,
+  type SchemaKeys,
   type ServerInfo,
   type TableDetail,
   type TableFilter,
@@ -354,6 +355,27 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
           }),
         ),
       );
+    },
+
+    listKeys(filter?: TableFilter) {
+      return catalogQuery((f) => catalog.listKeysQuery(f, filter?.schema)).map((rows): SchemaKeys => {
+        const primaryKeys: SchemaKeys['primaryKeys'][number][] = [];
+        const foreignKeys: ForeignKeyInfo[] = [];
+        for (const r of rows) {
+          const table = { schema: r.schema, name: r.table };
+          if (r.kind === 'p') primaryKeys.push({ table, columns: r.columns });
+          else if (r.ref_table !== null && r.ref_columns !== null) {
+            foreignKeys.push({
+              name: r.name,
+              table,
+              columns: r.columns,
+              referencedTable: { schema: r.ref_schema ?? undefined, name: r.ref_table },
+              referencedColumns: r.ref_columns,
+            });
+          }
+        }
+        return { primaryKeys, foreignKeys };
+      });
     },
 
     describeTable(ref: TableRef) {

@@ -155,6 +155,39 @@ const foreignKeys = (f: CatalogFeatures, where: string) => `(
       JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
      WHERE con.contype = 'f' ${f.constraintParents ? 'AND con.conparentid = 0' : ''} AND ${where})`;
 
+/** A row of `listKeysQuery`: a primary key (`kind` p) or a foreign key (`kind` f, with its target). */
+export interface KeyRow {
+  kind: 'p' | 'f';
+  name: string;
+  schema: string;
+  table: string;
+  columns: string[];
+  ref_schema: string | null;
+  ref_table: string | null;
+  ref_columns: string[] | null;
+}
+
+/**
+ * Every primary key and declared foreign key of the readable tables, in one schema or all: one
+ * statement whatever the schema's size, for relationship inference and join paths.
+ */
+export function listKeysQuery(features: CatalogFeatures, schema?: string): CatalogQuery<KeyRow> {
+  return build<KeyRow>(sql`
+SELECT con.contype::text AS kind, con.conname AS name, n.nspname AS schema, c.relname AS table,
+       ${sql.raw(keyColumns('con.conkey', 'con.conrelid'))} AS columns,
+       rn.nspname AS ref_schema, rc.relname AS ref_table,
+       CASE WHEN con.contype = 'f' THEN ${sql.raw(keyColumns('con.confkey', 'con.confrelid'))} END AS ref_columns
+  FROM pg_catalog.pg_constraint con
+  JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
+  LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+ WHERE con.contype IN ('p', 'f') ${sql.raw(features.constraintParents ? 'AND con.conparentid = 0' : '')}
+   AND ${sql.raw(readableRelation(features))}
+   ${inSchema(schema)}
+ ORDER BY n.nspname, c.relname, con.contype, con.conname`);
+}
+
 /** A column of a `describeTableQuery` row. */
 export interface DescribeColumn {
   name: string;
