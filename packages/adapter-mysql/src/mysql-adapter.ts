@@ -12,6 +12,7 @@ import {
   type QueryLimits,
   type QueryPlan,
   type ReadOnlyQuery,
+  type SchemaKeys,
   type TableDetail,
   type TableInfo,
   type TableRef,
@@ -30,6 +31,7 @@ import {
   indexesQuery,
   listColumnsAllQuery,
   listColumnsInSchemaQuery,
+  listKeysQuery,
   listTablesAllQuery,
   listTablesInSchemaQuery,
   type PrivilegeRow,
@@ -256,6 +258,43 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
             comment: r.column_comment || undefined,
           }),
         );
+      });
+    },
+
+    listKeys(filter) {
+      const schema = schemaOf(filter?.schema);
+      return catalog(async (session): Promise<SchemaKeys> => {
+        const rows = await rowsOf(session, listKeysQuery(schema));
+        const primary = new Map<string, { table: TableRef; columns: string[] }>();
+        const foreign = new Map<
+          string,
+          ForeignKeyInfo & { columns: string[]; referencedColumns: string[] }
+        >();
+        for (const r of rows) {
+          const table = { schema: r.schema_name, name: r.table_name };
+          const tableId = `${r.schema_name}\u0000${r.table_name}`;
+          if (r.referenced_table === null || r.referenced_table === undefined) {
+            const pk = primary.get(tableId) ?? { table, columns: [] };
+            pk.columns.push(r.column_name);
+            primary.set(tableId, pk);
+            continue;
+          }
+          const id = `${tableId}\u0000${r.constraint_name}`;
+          let key = foreign.get(id);
+          if (!key) {
+            key = {
+              name: r.constraint_name,
+              table,
+              columns: [],
+              referencedTable: { schema: r.referenced_schema, name: r.referenced_table },
+              referencedColumns: [],
+            };
+            foreign.set(id, key);
+          }
+          key.columns.push(r.column_name);
+          key.referencedColumns.push(r.referenced_column);
+        }
+        return { primaryKeys: [...primary.values()], foreignKeys: [...foreign.values()] };
       });
     },
 

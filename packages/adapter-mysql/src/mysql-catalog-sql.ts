@@ -185,6 +185,23 @@ WHERE k.REFERENCED_TABLE_NAME IS NOT NULL
     OR (k.REFERENCED_TABLE_SCHEMA = ${schema} AND k.REFERENCED_TABLE_NAME = ${table}))
 ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`);
 
+/**
+ * Every primary key (`constraint_name` PRIMARY, no referenced table) and every declared foreign key
+ * of every non-system database, or of one, in one query: for relationship inference and join paths.
+ * Ordered so each key's columns are adjacent and in key order.
+ */
+export const listKeysQuery = (schema: string | undefined): CatalogQuery<ForeignKeyRow> => {
+  const inScope =
+    schema === undefined ? sql`k.TABLE_SCHEMA ${sql.raw(NOT_SYSTEM_IN)}` : sql`k.TABLE_SCHEMA = ${schema}`;
+  return build(sql<ForeignKeyRow>`SELECT k.CONSTRAINT_SCHEMA AS constraint_schema, k.CONSTRAINT_NAME AS constraint_name,
+  k.TABLE_SCHEMA AS schema_name, k.TABLE_NAME AS table_name, k.COLUMN_NAME AS column_name,
+  k.REFERENCED_TABLE_SCHEMA AS referenced_schema, k.REFERENCED_TABLE_NAME AS referenced_table,
+  k.REFERENCED_COLUMN_NAME AS referenced_column, k.ORDINAL_POSITION AS ordinal
+FROM information_schema.KEY_COLUMN_USAGE k
+WHERE ${inScope} AND (k.REFERENCED_TABLE_NAME IS NOT NULL OR k.CONSTRAINT_NAME = 'PRIMARY')
+ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`);
+};
+
 /** A row of foreignKeysQuery. */
 export interface ForeignKeyRow {
   readonly constraint_schema: string;
