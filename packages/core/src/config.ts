@@ -250,6 +250,8 @@ export interface AppConfig {
     readonly acquireTimeoutMs: number;
     readonly recycleMs: number;
     readonly prePing: boolean;
+    /** Whether DB_POOL_SIZE or DB_MAX_OVERFLOW was set: the server picks per-dialect sizes otherwise. */
+    readonly sized: boolean;
   };
   readonly query: {
     readonly timeoutMs: number;
@@ -367,6 +369,7 @@ export function loadConfig(
       acquireTimeoutMs: Math.round(p.DB_TIMEOUT * 1000),
       recycleMs: Math.round(p.DB_POOL_RECYCLE * 1000),
       prePing: p.DB_POOL_PRE_PING,
+      sized: [env.DB_POOL_SIZE, env.DB_MAX_OVERFLOW].some((v) => v !== undefined && v !== ''),
     },
     query: {
       timeoutMs: Math.round((p.QUERY_TIMEOUT ?? p.DB_TIMEOUT) * 1000),

@@ -58,7 +58,9 @@ describe('loadConfig', () => {
       acquireTimeoutMs: 30_000,
       recycleMs: 3_600_000,
       prePing: true,
+      sized: false,
     });
+    expect(loadConfig({ DB_POOL_SIZE: '5' })._unsafeUnwrap().pool.sized).toBe(true);
     expect(config.query.timeoutMs).toBe(30_000);
     expect(config.log.level).toBe('info');
     expect(config.port).toBe(8080);

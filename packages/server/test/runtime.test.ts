@@ -54,6 +54,24 @@ describe('createRuntime', () => {
     expect(runtime.deps.policy).toMatchObject({ timeoutMs: 7000, maxRows: 50, defaultRows: 10 });
   });
 
+  it('gives SQLite a pool of 2 + 2 runner processes unless the operator sized it', () => {
+    const { definition, created } = fakeSqlite();
+    createRuntime({
+      settings: settingsFor({}),
+      adapters: [definition],
+      logger: noopLogger,
+      demoPath: join(dir, 'cache', 'demo-default-pool.db'),
+    })._unsafeUnwrap();
+    expect(created[0]?.pool).toMatchObject({ size: 2, maxOverflow: 2 });
+    createRuntime({
+      settings: settingsFor({ DB_MAX_OVERFLOW: '1' }),
+      adapters: [definition],
+      logger: noopLogger,
+      demoPath: join(dir, 'cache', 'demo-default-pool.db'),
+    })._unsafeUnwrap();
+    expect(created[1]?.pool).toMatchObject({ size: 5, maxOverflow: 1 });
+  });
+
   it('opens no connection while composing', () => {
     const db = createFakeDatabase();
     const definition: AdapterDefinition = { dialect: 'sqlite', schemes: ['sqlite'], create: () => ok(db) };
