@@ -65,6 +65,40 @@ describe.each(['v2-auto', 'v1'] as const)('stdio, no environment, %s client', (k
     expect(sc.truncated).toBe(false);
   });
 
+  it('find_join_path joins ORDDTL to CUSTMST with SQL that runs, and describe_table shows inferred keys', async () => {
+    const found = await conn.client.callTool({
+      name: 'find_join_path',
+      arguments: { from: 'ORDDTL', to: 'CUSTMST' },
+    });
+    expect(found.isError, textOf(found)).toBeFalsy();
+    const path = found.structuredContent as { hops: { kind: string }[]; sql: string };
+    // The demo declares ORDDTL → ORDHDR → CUSTMST: two declared hops beat any inferred shortcut.
+    expect(path.hops.map((h) => h.kind)).toEqual(['declared', 'declared']);
+    const counted = await conn.client.callTool({
+      name: 'run_query',
+      arguments: { sql: `SELECT count(*) AS n ${path.sql}` },
+    });
+    expect(counted.isError, textOf(counted)).toBeFalsy();
+    const all = await conn.client.callTool({
+      name: 'run_query',
+      arguments: { sql: 'SELECT count(*) FROM ORDDTL' },
+    });
+    // Every order line has an order with a customer: the join loses no row.
+    expect((counted.structuredContent as { rows: number[][] }).rows[0]![0]).toBe(
+      (all.structuredContent as { rows: number[][] }).rows[0]![0],
+    );
+
+    // ARINV.CUSTNO is not declared: the demo leaves it for inference.
+    const arinv = await conn.client.callTool({ name: 'describe_table', arguments: { table: 'ARINV' } });
+    const inferred = (
+      arinv.structuredContent as { inferredForeignKeys?: { referencedTable: { name: string } }[] }
+    ).inferredForeignKeys;
+    expect(inferred?.map((r) => r.referencedTable.name)).toEqual(
+      expect.arrayContaining(['CUSTMST', 'ORDHDR']),
+    );
+    expect(textOf(arinv)).toContain('inferred references (not declared):');
+  });
+
   it('stops at max_rows with truncated: true', async () => {
     const result = await conn.client.callTool({
       name: 'run_query',
