@@ -1,3 +1,4 @@
+import { okAsync } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { dbFailure } from '../src/errors.js';
 import { createSchemaCache, type SchemaCacheOptions } from '../src/schema/schema-cache.js';
@@ -67,6 +68,47 @@ describe('SchemaCache', () => {
       'columns',
     ]);
     expect(cache.stats().bytes).toBe(a._unsafeUnwrap().approxBytes);
+  });
+
+  it('loads declared keys once, on first need, keeping columns loaded meanwhile', async () => {
+    const fake = createFakeDatabase({ latencyMs: 5 });
+    let keyReads = 0;
+    const keys = {
+      primaryKeys: [{ table: { name: 'CUSTMST' }, columns: ['CUSTNO'] }],
+      foreignKeys: [],
+    };
+    // The fake has no listKeys: a port that does, counting its reads.
+    const db = Object.assign(Object.create(fake) as FakeDatabase, {
+      listKeys: () => {
+        keyReads++;
+        return okAsync(keys);
+      },
+    });
+    const { cache, metrics } = setup({}, db);
+    const plain = (await cache.snapshot(db))._unsafeUnwrap();
+    expect(plain.keys).toBeUndefined();
+    expect(keyReads).toBe(0);
+    const [a, b] = await Promise.all([
+      cache.snapshot(db, { keys: true }),
+      cache.snapshot(db, { columns: true, keys: true }),
+    ]);
+    expect(keyReads).toBe(1);
+    expect(a._unsafeUnwrap().keys).toBe(keys);
+    expect(b._unsafeUnwrap().columns).toBeDefined();
+    // The cached snapshot holds both, whichever load finished last.
+    const both = (await cache.snapshot(db))._unsafeUnwrap();
+    expect(both.keys).toBe(keys);
+    expect(both.columns).toBeDefined();
+    expect(both.version).toBe(plain.version);
+    expect(keyReads).toBe(1);
+    expect(metrics.named('schema_snapshot_build_seconds').map((m) => m.labels.part)).toContain('keys');
+
+    // A port without listKeys: no declared keys, and no catalog read for them.
+    const bare = setup();
+    expect((await bare.cache.snapshot(bare.db, { keys: true }))._unsafeUnwrap().keys).toEqual({
+      primaryKeys: [],
+      foreignKeys: [],
+    });
   });
 
   it('serves a snapshot past its TTL while one background refresh runs, then the new one', async () => {
