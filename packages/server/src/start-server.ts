@@ -106,7 +106,12 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
         database: rt.description,
       });
       // Once, every variable with its effective value, secrets redacted: what this replica runs with.
-      logger.info('configuration', { config: effectiveConfiguration(settings.config) });
+      // poolMax is what the adapter was actually given (size + overflow): without DB_POOL_SIZE and
+      // DB_MAX_OVERFLOW the runtime picks per-dialect sizes (SQLite 2 + 2) that the variables do not show.
+      logger.info('configuration', {
+        config: effectiveConfiguration(settings.config),
+        poolMax: rt.deps.db.poolStats().max,
+      });
       if (!settings.config.requireReadOnlyUser)
         return okAsync<Runtime, StartFailure>(rt).andThen(serve(false));
       return ResultAsync.fromSafePromise<ReadOnlyRefusal | undefined, StartFailure>(

@@ -66,6 +66,7 @@ describeWhen('postgres', 'startup configuration log', pgDown, () => {
     const lines = entries().filter((e) => e.message === 'configuration');
     expect(lines).toHaveLength(1);
     const config = lines[0]?.config as Record<string, unknown>;
+    expect((lines[0] as { poolMax?: number }).poolMax).toBe(9); // 3 + 2 × 3, as the adapter got it
     expect(Object.keys(config).sort()).toEqual(Object.keys(CONFIG_VARIABLES).sort());
     const dbName = new URL(database.url).pathname;
     expect(config.DATABASE_URL).toBe(`postgres://postgres:***@127.0.0.1:5432${dbName}`);
