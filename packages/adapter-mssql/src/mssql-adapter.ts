@@ -15,6 +15,7 @@ import {
   type QueryResult,
   type ReadOnlyQuery,
   type ResultColumn,
+  type SchemaKeys,
   type ServerInfo,
   type TableDetail,
   type TableFilter,
@@ -336,6 +337,43 @@ function build(config: ResolvedMssqlConfig, deps: MssqlAdapterDeps): DatabasePor
           }),
         ),
       );
+    },
+
+    listKeys(filter?: TableFilter) {
+      return catalogQuery(catalog.listKeysQuery(filter?.schema)).map((sets): SchemaKeys => {
+        const [pkRows = [], fkRows = []] = sets.slice(-2) as unknown as [
+          catalog.PrimaryKeyRow[] | undefined,
+          catalog.ForeignKeyRow[] | undefined,
+        ];
+        const primary = new Map<string, { table: TableRef; columns: string[] }>();
+        for (const r of pkRows) {
+          const id = `${r.schema_name}\u0000${r.table_name}`;
+          const pk = primary.get(id) ?? { table: { schema: r.schema_name, name: r.table_name }, columns: [] };
+          pk.columns.push(r.column_name);
+          primary.set(id, pk);
+        }
+        const foreign = new Map<
+          string,
+          ForeignKeyInfo & { columns: string[]; referencedColumns: string[] }
+        >();
+        for (const r of fkRows) {
+          const id = `${r.schema_name}\u0000${r.table_name}\u0000${r.constraint_name}`;
+          let fk = foreign.get(id);
+          if (!fk) {
+            fk = {
+              name: r.constraint_name,
+              table: { schema: r.schema_name, name: r.table_name },
+              columns: [],
+              referencedTable: { schema: r.referenced_schema, name: r.referenced_table },
+              referencedColumns: [],
+            };
+            foreign.set(id, fk);
+          }
+          fk.columns.push(r.column_name);
+          fk.referencedColumns.push(r.referenced_column);
+        }
+        return { primaryKeys: [...primary.values()], foreignKeys: [...foreign.values()] };
+      });
     },
 
     describeTable(ref: TableRef) {

@@ -190,6 +190,49 @@ SELECT fk.name AS constraint_name,
   };
 }
 
+/** One row of listKeysQuery's first result set: a primary-key column, in key order. */
+export interface PrimaryKeyRow {
+  schema_name: string;
+  table_name: string;
+  column_name: string;
+  key_ordinal: number;
+}
+
+/**
+ * Every primary key and declared foreign key of the user tables, optionally of one schema: two result
+ * sets in one batch (primary-key columns; foreign-key column pairs, as describeTable's), whatever the
+ * schema's size. For relationship inference and join paths.
+ */
+export function listKeysQuery(schema: string | undefined): CatalogQuery {
+  return {
+    text: `SET NOCOUNT ON;
+SELECT s.name AS schema_name, o.name AS table_name, c.name AS column_name, ic.key_ordinal
+  FROM sys.indexes i
+  JOIN sys.objects o ON o.object_id = i.object_id
+  JOIN sys.schemas s ON s.schema_id = o.schema_id
+  JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id
+  JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+ WHERE i.is_primary_key = 1 AND ic.key_ordinal > 0 AND o.type = 'U' AND o.is_ms_shipped = 0
+   AND (@schema IS NULL OR s.name = @schema)
+ ORDER BY s.name, o.name, ic.key_ordinal;
+SELECT fk.name AS constraint_name,
+       ps.name AS schema_name, po.name AS table_name, pc.name AS column_name,
+       rs.name AS referenced_schema, ro.name AS referenced_table, rc.name AS referenced_column,
+       fkc.constraint_column_id AS position
+  FROM sys.foreign_keys fk
+  JOIN sys.foreign_key_columns fkc ON fkc.constraint_object_id = fk.object_id
+  JOIN sys.objects po ON po.object_id = fk.parent_object_id
+  JOIN sys.schemas ps ON ps.schema_id = po.schema_id
+  JOIN sys.columns pc ON pc.object_id = fkc.parent_object_id AND pc.column_id = fkc.parent_column_id
+  JOIN sys.objects ro ON ro.object_id = fk.referenced_object_id
+  JOIN sys.schemas rs ON rs.schema_id = ro.schema_id
+  JOIN sys.columns rc ON rc.object_id = fkc.referenced_object_id AND rc.column_id = fkc.referenced_column_id
+ WHERE po.is_ms_shipped = 0 AND (@schema IS NULL OR ps.name = @schema)
+ ORDER BY ps.name, po.name, fk.name, fkc.constraint_column_id;`,
+    params: { schema: schema ?? null },
+  };
+}
+
 /** The membership flags of `AUDIT_PRIVILEGES_SQL`'s first result set (1, 0, or NULL when unknown). */
 export const SERVER_ROLES = [
   'sysadmin',
