@@ -92,10 +92,12 @@ export function createPinoLogger(options: PinoLoggerOptions): LoggerPort {
     },
     destination,
   );
-  return wrap(root);
+  return wrap(root, root, {});
 }
 
-function wrap(logger: Logger): LoggerPort {
+// Children are made from the root with all bindings merged: pino appends a child's bindings to its
+// parent's, so `child({component: 'http'}).child({component: 'mcp'})` would write the key twice.
+function wrap(root: Logger, logger: Logger, bindings: LogContext): LoggerPort {
   const at =
     (level: LogLevel) =>
     (message: string, context?: LogContext): void => {
@@ -111,7 +113,10 @@ function wrap(logger: Logger): LoggerPort {
     info: logger.isLevelEnabled('info') ? at('info') : ignore,
     warn: logger.isLevelEnabled('warn') ? at('warn') : ignore,
     error: at('error'),
-    child: (context) => wrap(logger.child(context as object)),
+    child: (context) => {
+      const merged = { ...bindings, ...context };
+      return wrap(root, root.child(merged), merged);
+    },
   };
 }
 

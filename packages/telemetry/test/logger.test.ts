@@ -106,3 +106,12 @@ describe('createPinoLogger (text)', () => {
     );
   });
 });
+
+describe('child loggers', () => {
+  it('write each context key once, the innermost value winning', () => {
+    const { logger, lines } = capture();
+    logger.child({ component: 'http', caller: 'a' }).child({ component: 'mcp' }).info('x');
+    expect(lines[0]?.match(/"component"/g)).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ component: 'mcp', caller: 'a' });
+  });
+});
