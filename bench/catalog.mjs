@@ -7,7 +7,10 @@
 //   the cold snapshot build (tables; tables + columns for search) — target < 2 s;
 //   warm p50 of one page, of search_schema and of describe_table inside the process — target < 5 ms;
 //   the catalog fingerprint statement the cache polls, against the raw listing;
-//   describe_table against the raw catalog statement(s) — target ≤ 2×.
+//   describe_table against the raw catalog statement(s) — target ≤ 2×;
+//   relationships (issue 6 item 4): the adapter's listKeys against its raw statement, the inference
+//   build over the whole schema — target well under 1 s — and find_join_path from an order-detail
+//   table to a customer table, cold and warm, with the path's SQL run to prove it joins.
 // All contenders of a table interleaved in one run; medians.
 //
 //   node scripts/dev.mjs setup && node bench/catalog.mjs
@@ -52,6 +55,11 @@ async function postgresRaw(url, middle, master) {
   return {
     // The adapter's own statements, run raw: the ratio then isolates what the adapter and use case add.
     list: () => c.query(list.text, list.values),
+    keys: () => {
+      const q = sqlMod.listKeysQuery(f);
+      return c.query(q.text, q.values);
+    },
+    count: async (sql) => Number((await c.query(sql)).rows[0].n),
     fingerprint: async () => (await c.query(PG_FINGERPRINT)).rows[0].fingerprint,
     describeMiddle: describe(middle),
     describeMaster: describe(master),
@@ -95,6 +103,17 @@ async function mysqlRaw(url, database, middle, master) {
         'SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_ROWS, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
         [database],
       ),
+    // The statement of mysql-catalog-sql.ts `listKeysQuery` (its module is not in the build output).
+    keys: () =>
+      c.query(
+        `SELECT k.CONSTRAINT_SCHEMA, k.CONSTRAINT_NAME, k.TABLE_SCHEMA, k.TABLE_NAME, k.COLUMN_NAME,
+           k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, k.ORDINAL_POSITION
+         FROM information_schema.KEY_COLUMN_USAGE k
+         WHERE k.TABLE_SCHEMA = ? AND (k.REFERENCED_TABLE_NAME IS NOT NULL OR k.CONSTRAINT_NAME = 'PRIMARY')
+         ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`,
+        [database],
+      ),
+    count: async (sql) => Number((await c.query(sql))[0][0].n),
     fingerprint: async () => (await c.query(MYSQL_FINGERPRINT, [database]))[0][0].fingerprint,
     describeMiddle: describe(middle),
     describeMaster: describe(master),
@@ -326,7 +345,40 @@ for (const dialect of dialects()) {
     row(`raw describe statement(s), ${master}`, describing.rawMaster);
     row('use case describe_table', describing.useCaseMaster, describing.rawMaster, 2);
     row('MCP describe_table over stdio', describing.mcpMaster, describing.rawMaster, 2);
-    results.push({ dialect, listing, building, warm, describing });
+
+    // Relationships: an order-detail table (ORD_DTL_*, i ≡ 1 mod 15) to a customer master (CUSTMST_0002).
+    const detailIndex = Math.min(Math.floor(TABLES / 2 / 150) * 150 + 1, TABLES - 1);
+    const joinArgs = { from: tableName(detailIndex), to: tableName(2), max_hops: 8 };
+    const path = await ok(core.findJoinPath(deps, joinArgs));
+    const joined = await raw.count(`SELECT count(*) AS n ${path.sql}`);
+    const full = await ok(cache.snapshot(port, { columns: true, keys: true }));
+    const relationships = core.buildRelationships({
+      tables: full.tables,
+      columns: full.columns,
+      keys: full.keys,
+    });
+    console.log(
+      `  find_join_path ${joinArgs.from} → ${joinArgs.to}: ${path.hops.length} hops (${path.hops.map((h) => h.kind).join(', ')}); its SQL runs: ${joined} rows; ${full.keys.primaryKeys.length} primary and ${full.keys.foreignKeys.length} foreign keys declared, ${relationships.inferred.length} relationships inferred`,
+    );
+    const relating = await measureInterleaved(
+      {
+        rawKeys: () => raw.keys(),
+        adapterKeys: () => ok(adapter.listKeys()),
+        infer: () => core.buildRelationships({ tables: full.tables, columns: full.columns, keys: full.keys }),
+        coldPath: cold(() => ok(core.findJoinPath(deps, joinArgs))),
+        warmPath: () => ok(core.findJoinPath(deps, joinArgs)),
+        mcpPath: () => mcpCall('find_join_path', joinArgs),
+      },
+      { iterations: Math.max(5, Math.floor(ITERATIONS / 3)), rounds: 5, warmup: 1 },
+    );
+    console.log('  relationships');
+    row('raw key statement (every primary and foreign key)', relating.rawKeys);
+    row('adapter.listKeys()', relating.adapterKeys, relating.rawKeys, 2);
+    abs('inference over the whole schema (buildRelationships)', relating.infer, 1000);
+    abs('find_join_path, cold cache (tables + columns + keys + inference)', relating.coldPath, 2000);
+    abs('find_join_path, warm', relating.warmPath, 5);
+    abs('MCP find_join_path over stdio (server cache warm)', relating.mcpPath);
+    results.push({ dialect, listing, building, warm, describing, relating });
   } finally {
     for (const fn of cleanup.reverse()) await fn().catch((e) => console.error(`cleanup: ${e.message}`));
     await db.drop();

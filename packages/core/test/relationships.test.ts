@@ -352,6 +352,55 @@ describe('join paths', () => {
     expect(path.map((h) => h.to.name)).toEqual(['B', 'C']);
   });
 
+  it('takes a costlier path when the cheapest one needs more joins than allowed', () => {
+    // Declared A→B→C→D (cost 3) against inferred A→E→D (two guesses, cost above 3).
+    const rels = buildRelationships(
+      catalog([
+        {
+          name: 'A',
+          columns: [
+            ['ANO', 'integer'],
+            ['BNO', 'integer'],
+            ['ENO', 'integer'],
+          ],
+          pk: ['ANO'],
+          fks: [[['BNO'], 'B', ['BNO']]],
+        },
+        {
+          name: 'B',
+          columns: [
+            ['BNO', 'integer'],
+            ['CNO', 'integer'],
+          ],
+          pk: ['BNO'],
+          fks: [[['CNO'], 'C', ['CNO']]],
+        },
+        {
+          name: 'C',
+          columns: [
+            ['CNO', 'integer'],
+            ['DNO', 'integer'],
+          ],
+          pk: ['CNO'],
+          fks: [[['DNO'], 'D', ['DNO']]],
+        },
+        { name: 'D', columns: [['DNO', 'integer']], pk: ['DNO'] },
+        {
+          name: 'E',
+          columns: [
+            ['ENO', 'integer'],
+            ['DNO', 'integer'],
+          ],
+          pk: ['ENO'],
+        },
+      ]),
+    );
+    const names = (path: ReturnType<typeof shortestJoinPath>) => path?.map((h) => h.to.name);
+    expect(names(shortestJoinPath(rels, { name: 'A' }, { name: 'D' }, 4))).toEqual(['B', 'C', 'D']);
+    expect(names(shortestJoinPath(rels, { name: 'A' }, { name: 'D' }, 2))).toEqual(['E', 'D']);
+    expect(shortestJoinPath(rels, { name: 'A' }, { name: 'D' }, 1)).toBeUndefined();
+  });
+
   it('respects max hops and says undefined when no path exists', () => {
     const rels = buildRelationships(demo());
     expect(shortestJoinPath(rels, { name: 'ORDDTL' }, { name: 'CUSTMST' }, 1)).toBeUndefined();

@@ -52,9 +52,11 @@ export function findJoinPath(
 }
 
 /**
- * The cheapest path of at most `maxHops` joins (see the weights above), or undefined. Bellman–Ford
- * bounded by hops: `maxHops` rounds over the edges reachable so far, exact for a hop limit, and small
- * (the frontier, not the catalog) on a sparse legacy schema.
+ * The cheapest path of at most `maxHops` joins (see the weights above), or undefined. Dijkstra over
+ * (table, joins so far) states, so the hop limit is exact; it stops when the goal comes off the queue,
+ * having looked only at tables cheaper to reach than the answer (a handful of neighbourhoods on a
+ * legacy schema, not the 5,000 tables). A state is dropped when the same table was reached as cheaply
+ * in as few joins.
  */
 export function shortestJoinPath(
   relationships: Relationships,
@@ -62,34 +64,92 @@ export function shortestJoinPath(
   to: TableRef,
   maxHops: number,
 ): JoinHop[] | undefined {
-  const start = tableKey(from);
   const goal = tableKey(to);
-  if (start === goal) return [];
-  interface Best {
+  if (tableKey(from) === goal) return [];
+  interface State {
+    readonly key: string;
+    readonly ref: TableRef;
     readonly cost: number;
-    readonly path: JoinHop[];
+    readonly hops: number;
+    readonly hop?: JoinHop;
+    readonly previous?: State;
   }
-  const best = new Map<string, Best>([[start, { cost: 0, path: [] }]]);
-  let frontier = new Map(best);
-  for (let round = 0; round < maxHops && frontier.size > 0; round++) {
-    const next = new Map<string, Best>();
-    for (const [key, reached] of frontier) {
-      const ref = reached.path.length === 0 ? from : reached.path[reached.path.length - 1]!.to;
-      for (const hop of relationships.joinsOf(ref)) {
-        const target = tableKey(hop.to);
-        if (target === key || reached.path.some((h) => tableKey(h.from) === target)) continue;
-        const cost =
-          reached.cost + (hop.kind === 'declared' ? DECLARED_WEIGHT : inferredWeight(hop.confidence));
-        const known = best.get(target);
-        if (known !== undefined && known.cost <= cost) continue;
-        const entry = { cost, path: [...reached.path, hop] };
-        best.set(target, entry);
-        next.set(target, entry);
+  // Per table, the cheapest cost seen for each number of joins (index = joins).
+  const seen = new Map<string, number[]>();
+  const dominated = (key: string, hops: number, cost: number) => {
+    const costs = seen.get(key);
+    if (costs === undefined) return false;
+    for (let h = 0; h <= hops; h++) if (costs[h] !== undefined && costs[h]! <= cost) return true;
+    return false;
+  };
+  const record = (key: string, hops: number, cost: number) => {
+    const costs = seen.get(key) ?? [];
+    costs[hops] = cost;
+    seen.set(key, costs);
+  };
+  const queue = new MinHeap<State>((a, b) => a.cost - b.cost || a.hops - b.hops);
+  const start: State = { key: tableKey(from), ref: from, cost: 0, hops: 0 };
+  record(start.key, 0, 0);
+  queue.push(start);
+  for (let state = queue.pop(); state !== undefined; state = queue.pop()) {
+    if (state.key === goal) return pathOf(state);
+    // Stale: the same table was reached more cheaply since this state was queued.
+    const best = seen.get(state.key)?.[state.hops];
+    if (best !== undefined && best < state.cost) continue;
+    if (state.hops >= maxHops || dominated(state.key, state.hops - 1, state.cost)) continue;
+    for (const hop of relationships.joinsOf(state.ref)) {
+      const key = tableKey(hop.to);
+      const cost = state.cost + (hop.kind === 'declared' ? DECLARED_WEIGHT : inferredWeight(hop.confidence));
+      const hops = state.hops + 1;
+      if (dominated(key, hops, cost)) continue;
+      record(key, hops, cost);
+      queue.push({ key, ref: hop.to, cost, hops, hop, previous: state });
+    }
+  }
+  return undefined;
+
+  function pathOf(state: State): JoinHop[] {
+    const hops: JoinHop[] = [];
+    for (let s: State | undefined = state; s?.hop !== undefined; s = s.previous) hops.push(s.hop);
+    return hops.reverse();
+  }
+}
+
+/** A binary min-heap: the queue of the path search. */
+class MinHeap<T> {
+  readonly #items: T[] = [];
+  constructor(readonly compare: (a: T, b: T) => number) {}
+  push(item: T): void {
+    const items = this.#items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.compare(items[i]!, items[parent]!) >= 0) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+  pop(): T | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.compare(items[l]!, items[m]!) < 0) m = l;
+        if (r < items.length && this.compare(items[r]!, items[m]!) < 0) m = r;
+        if (m === i) break;
+        [items[i], items[m]] = [items[m]!, items[i]!];
+        i = m;
       }
     }
-    frontier = next;
+    return top;
   }
-  return best.get(goal)?.path;
 }
 
 /** `FROM a JOIN b ON b.y = a.x …` in the order of `hops`, identifiers quoted where the dialect needs it. */
