@@ -16,6 +16,7 @@ import {
   type QueryResult,
   type ReadOnlyQuery,
   type ResultColumn,
+  type SchemaKeys,
   type TableDetail,
   type TableInfo,
   type TableKind,
@@ -270,6 +271,40 @@ export function createOracleAdapterFromResolved(
           }),
         ),
       );
+    },
+
+    listKeys(filter) {
+      return catalogQuery(catalog.listKeysQuery(filter?.schema)).map((rows): SchemaKeys => {
+        const primary = new Map<string, { table: TableRef; columns: string[] }>();
+        const foreign = new Map<
+          string,
+          ForeignKeyInfo & { columns: string[]; referencedColumns: string[] }
+        >();
+        for (const r of rows) {
+          const table = { schema: r.schema_name, name: r.table_name };
+          const id = `${r.schema_name}\u0000${r.table_name}\u0000${r.constraint_name}`;
+          if (r.constraint_type === 'P') {
+            const pk = primary.get(id) ?? { table, columns: [] };
+            pk.columns.push(r.column_name);
+            primary.set(id, pk);
+          } else if (r.r_table !== null && r.r_column !== null) {
+            let fk = foreign.get(id);
+            if (!fk) {
+              fk = {
+                name: r.constraint_name,
+                table,
+                columns: [],
+                referencedTable: { schema: r.r_schema ?? undefined, name: r.r_table },
+                referencedColumns: [],
+              };
+              foreign.set(id, fk);
+            }
+            fk.columns.push(r.column_name);
+            fk.referencedColumns.push(r.r_column);
+          }
+        }
+        return { primaryKeys: [...primary.values()], foreignKeys: [...foreign.values()] };
+      });
     },
 
     describeTable(ref: TableRef) {

@@ -210,6 +210,20 @@ ${CONSTRAINTS(`c.constraint_type = 'R' AND r.owner = :owner AND r.table_name = :
   };
 }
 
+/**
+ * Every primary key and foreign key of the visible user tables, in one schema or all: one query, one
+ * row per key column in key order (`constraintsQuery`'s shape), for relationship inference and join
+ * paths. Recycle-bin tables are left out by name.
+ */
+export function listKeysQuery(schema?: string): CatalogQuery<ConstraintRow> {
+  return {
+    sql: `${CONSTRAINTS(`c.owner IN (${USER_SCHEMAS}) AND c.constraint_type IN ('P', 'R')
+   AND c.table_name NOT LIKE 'BIN$%' ${ownerFilter(schema, 'c.owner')}`)}
+ ORDER BY 3, 4, 1, 6`,
+    binds: ownerBinds(schema),
+  };
+}
+
 /** A row of `indexesQuery`: one column of one index. */
 export interface IndexRow {
   index_name: string;
