@@ -161,6 +161,8 @@ export interface TableDetail {
   readonly inferredForeignKeys?: readonly InferredRelationship[] | undefined;
   /** Relationships guessed from names and types from other tables to this one; absent when none. */
   readonly inferredReferencedBy?: readonly InferredRelationship[] | undefined;
+  /** How many more inferred references to this table exist than `inferredReferencedBy` lists (a master table in a schema without declared keys can have hundreds). */
+  readonly inferredReferencedByOmitted?: number | undefined;
 }
 
 /**

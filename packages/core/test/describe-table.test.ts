@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dbFailure } from '../src/errors.js';
 import { createSchemaCache } from '../src/schema/schema-cache.js';
 import { createFakeDatabase, fakeDeps, fakeTable, legacyFakeTables } from '../src/testing/index.js';
-import { describeTable, toTableRef } from '../src/use-cases/describe-table.js';
+import { describeTable, MAX_INFERRED_REFERENCES, toTableRef } from '../src/use-cases/describe-table.js';
 import { listTables } from '../src/use-cases/list-tables.js';
 
 const setup = (tables = legacyFakeTables()) => {
@@ -121,6 +121,34 @@ describe('describeTable', () => {
     await describeTable(deps, { table: 'CUSTMST' });
     await describeTable(deps, { table: 'CUSTMST' });
     expect(db.callsTo('describeTable')).toHaveLength(2);
+  });
+
+  it('lists inferred relationships both ways, never a declared one, and bounds the references listed', async () => {
+    // The fake has no listKeys: CUSTMST's key-like first column stands in for its primary key.
+    const detail = (await describeTable(setup().deps, { table: 'ORDHDR' }))._unsafeUnwrap();
+    // ORDHDR.CUSTNO → CUSTMST is declared: not repeated as a guess.
+    expect(detail.inferredForeignKeys ?? []).not.toContainEqual(
+      expect.objectContaining({ columns: ['CUSTNO'], referencedTable: { name: 'CUSTMST' } }),
+    );
+
+    const many = Array.from({ length: MAX_INFERRED_REFERENCES + 5 }, (_, i) =>
+      fakeTable(`HIST${String(i).padStart(2, '0')}`, [
+        ['HISTNO', 'INTEGER', 'integer', { pk: 1 }],
+        ['CUSTNO', 'INTEGER', 'integer'],
+      ]),
+    );
+    const tables = [fakeTable('CUSTMST', [['CUSTNO', 'INTEGER', 'integer', { pk: 1 }]]), ...many];
+    const master = (await describeTable(setup(tables).deps, { table: 'CUSTMST' }))._unsafeUnwrap();
+    expect(master.inferredReferencedBy).toHaveLength(MAX_INFERRED_REFERENCES);
+    expect(master.inferredReferencedByOmitted).toBe(5);
+    expect(master.inferredReferencedBy?.[0]).toMatchObject({
+      columns: ['CUSTNO'],
+      referencedTable: { name: 'CUSTMST' },
+      referencedColumns: ['CUSTNO'],
+    });
+    const hist = (await describeTable(setup(tables).deps, { table: 'HIST00' }))._unsafeUnwrap();
+    expect(hist.inferredForeignKeys?.map((r) => r.referencedTable.name)).toEqual(['CUSTMST']);
+    expect(hist.inferredReferencedBy).toBeUndefined();
   });
 
   it('passes other failures through without listing tables', async () => {

@@ -84,7 +84,14 @@ export const describeTableOutput = z.object({
   inferredReferencedBy: z
     .array(inferredRelationship)
     .optional()
-    .describe('Undeclared references from other tables to this one, guessed from names and types.'),
+    .describe(
+      'Undeclared references from other tables to this one, guessed from names and types; the surest 25.',
+    ),
+  inferredReferencedByOmitted: z
+    .number()
+    .int()
+    .optional()
+    .describe('How many more inferred references to this table exist than are listed.'),
 });
 
 /** `find_join_path`: the hops of the shortest path and the SQL text joining them. */

@@ -110,6 +110,11 @@ export function renderTableDetail(detail: TableDetail): string {
   if (detail.inferredReferencedBy !== undefined && detail.inferredReferencedBy.length > 0) {
     lines.push('inferred referenced by (not declared):');
     for (const r of detail.inferredReferencedBy) lines.push(`  ${renderInferred(r)}`);
+    if (detail.inferredReferencedByOmitted) {
+      lines.push(
+        `  … and ${detail.inferredReferencedByOmitted} more (search_schema the key column to see them)`,
+      );
+    }
   }
   if (detail.indexes.length > 0) {
     lines.push('indexes:');

@@ -1,7 +1,8 @@
-import type { QueryResult, TableDetail } from '@legacybridge/core';
+import type { JoinPath, QueryResult, TableDetail } from '@legacybridge/core';
 import { describe, expect, it } from 'vitest';
 import {
   renderCell,
+  renderJoinPath,
   renderQueryPlan,
   renderQueryResult,
   renderSearchResults,
@@ -212,5 +213,73 @@ describe('renderSearchResults and renderQueryPlan', () => {
       'plan (postgres, estimated cost 4.5; not executed):\nSeq Scan on t',
     );
     expect(renderQueryPlan({ dialect: 'mysql', text: 'ALL t' })).toBe('plan (mysql; not executed):\nALL t');
+  });
+});
+
+describe('relationships', () => {
+  const inferred = (table: string, column: string, to: string, confidence: number) => ({
+    table: { name: table },
+    columns: [column],
+    referencedTable: { name: to },
+    referencedColumns: [column],
+    confidence,
+    evidence: `same name and type as ${to}'s primary key`,
+  });
+
+  it('describe_table lists inferred references both ways with confidence, evidence and what was left out', () => {
+    const detail: TableDetail = {
+      table: { name: 'CUSTMST', kind: 'table' },
+      columns: [],
+      primaryKey: ['CUSTNO'],
+      foreignKeys: [],
+      referencedBy: [],
+      indexes: [],
+      inferredForeignKeys: [inferred('CUSTMST', 'SLSREP', 'EMPMST', 0.6)],
+      inferredReferencedBy: [inferred('ARINV', 'CUSTNO', 'CUSTMST', 0.9)],
+      inferredReferencedByOmitted: 12,
+    };
+    const text = renderTableDetail(detail);
+    expect(text).toContain(
+      "inferred references (not declared):\n  CUSTMST(SLSREP) -> EMPMST(SLSREP) ~0.6 same name and type as EMPMST's primary key",
+    );
+    expect(text).toContain(
+      "inferred referenced by (not declared):\n  ARINV(CUSTNO) -> CUSTMST(CUSTNO) ~0.9 same name and type as CUSTMST's primary key\n  … and 12 more",
+    );
+  });
+
+  it('find_join_path puts the SQL first, then one line per hop saying declared or inferred', () => {
+    const path: JoinPath = {
+      from: { name: 'ARINV' },
+      to: { name: 'CUSTMST' },
+      hops: [
+        {
+          from: { name: 'ARINV' },
+          fromColumns: ['ORDNO'],
+          to: { name: 'ORDHDR' },
+          toColumns: ['ORDNO'],
+          kind: 'inferred',
+          confidence: 0.9,
+          evidence: "same name and type as ORDHDR's primary key",
+        },
+        {
+          from: { name: 'ORDHDR' },
+          fromColumns: ['CUSTNO'],
+          to: { name: 'CUSTMST' },
+          toColumns: ['CUSTNO'],
+          kind: 'declared',
+          confidence: 1,
+        },
+      ],
+      sql: 'FROM ARINV JOIN ORDHDR ON ARINV.ORDNO = ORDHDR.ORDNO JOIN CUSTMST ON ORDHDR.CUSTNO = CUSTMST.CUSTNO',
+    };
+    expect(renderJoinPath(path).split('\n')).toEqual([
+      '2 joins from ARINV to CUSTMST:',
+      path.sql,
+      "1. ARINV -> ORDHDR on ORDNO = ORDNO (inferred ~0.9: same name and type as ORDHDR's primary key)",
+      '2. ORDHDR -> CUSTMST on CUSTNO = CUSTNO (declared foreign key)',
+    ]);
+    expect(renderJoinPath({ from: { name: 'A' }, to: { name: 'A' }, hops: [], sql: 'FROM A' })).toBe(
+      'A is A: no join needed.\nFROM A',
+    );
   });
 });

@@ -55,16 +55,25 @@ function withInferred(detail: TableDetail, snapshot: SchemaSnapshot): TableDetai
     !declared.has(edgeKey(r.table, r.columns, r.referencedTable));
   const from = relationships.inferredFrom(detail.table).filter(undeclared);
   // A self-reference (EMPMST.MGRNO → EMPMST.EMPNO) is listed once, as a reference from the table.
-  const to = relationships
+  const allTo = relationships
     .inferredTo(detail.table)
     .filter((r) => undeclared(r) && tableKey(r.table) !== tableKey(r.referencedTable));
-  if (from.length === 0 && to.length === 0) return detail;
+  if (from.length === 0 && allTo.length === 0) return detail;
+  // The surest first, and a bounded number: every table with a CUSTNO column points at CUSTMST.
+  const to =
+    allTo.length <= MAX_INFERRED_REFERENCES
+      ? allTo
+      : [...allTo].sort((a, b) => b.confidence - a.confidence).slice(0, MAX_INFERRED_REFERENCES);
   return {
     ...detail,
     ...(from.length > 0 ? { inferredForeignKeys: from } : {}),
     ...(to.length > 0 ? { inferredReferencedBy: to } : {}),
+    ...(allTo.length > to.length ? { inferredReferencedByOmitted: allTo.length - to.length } : {}),
   };
 }
+
+/** Inferred references to one table that describe_table lists; the rest are counted. */
+export const MAX_INFERRED_REFERENCES = 25;
 
 function edgeKey(from: TableRef, columns: readonly string[], to: TableRef): string {
   return `${from.name}\u0000${columns.join(',')}\u0000${to.name}`.toLowerCase();
