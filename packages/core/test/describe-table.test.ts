@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dbFailure } from '../src/errors.js';
+import { schemaCacheOf } from '../src/schema/default-schema-cache.js';
 import { createSchemaCache } from '../src/schema/schema-cache.js';
 import { createFakeDatabase, fakeDeps, fakeTable, legacyFakeTables } from '../src/testing/index.js';
+import type { UseCaseDeps } from '../src/use-cases/deps.js';
 import { describeTable, MAX_INFERRED_REFERENCES, toTableRef } from '../src/use-cases/describe-table.js';
 import { listTables } from '../src/use-cases/list-tables.js';
 
@@ -123,9 +125,25 @@ describe('describeTable', () => {
     expect(db.callsTo('describeTable')).toHaveLength(2);
   });
 
+  it('answers a cold cache with the declared detail at once and reads the catalog for the next call', async () => {
+    const { deps } = setup();
+    const cold = (await describeTable(deps, { table: 'ORDHDR' }))._unsafeUnwrap();
+    expect(cold.inferredForeignKeys).toBeUndefined();
+    expect(cold.inferredReferencedBy).toBeUndefined();
+    await schemaCacheOf(deps).idle();
+    const warm = (await describeTable(deps, { table: 'ORDDTL' }))._unsafeUnwrap();
+    expect(warm.inferredForeignKeys ?? warm.inferredReferencedBy).toBeDefined();
+  });
+
   it('lists inferred relationships both ways, never a declared one, and bounds the references listed', async () => {
+    // Inferred relationships come once the catalog is cached: describe once, let the cache settle.
+    const describeWarm = async (deps: UseCaseDeps, table: string) => {
+      await describeTable(deps, { table });
+      await schemaCacheOf(deps).idle();
+      return (await describeTable(deps, { table }))._unsafeUnwrap();
+    };
     // The fake has no listKeys: CUSTMST's key-like first column stands in for its primary key.
-    const detail = (await describeTable(setup().deps, { table: 'ORDHDR' }))._unsafeUnwrap();
+    const detail = await describeWarm(setup().deps, 'ORDHDR');
     // ORDHDR.CUSTNO → CUSTMST is declared: not repeated as a guess.
     expect(detail.inferredForeignKeys ?? []).not.toContainEqual(
       expect.objectContaining({ columns: ['CUSTNO'], referencedTable: { name: 'CUSTMST' } }),
@@ -138,7 +156,7 @@ describe('describeTable', () => {
       ]),
     );
     const tables = [fakeTable('CUSTMST', [['CUSTNO', 'INTEGER', 'integer', { pk: 1 }]]), ...many];
-    const master = (await describeTable(setup(tables).deps, { table: 'CUSTMST' }))._unsafeUnwrap();
+    const master = await describeWarm(setup(tables).deps, 'CUSTMST');
     expect(master.inferredReferencedBy).toHaveLength(MAX_INFERRED_REFERENCES);
     expect(master.inferredReferencedByOmitted).toBe(5);
     expect(master.inferredReferencedBy?.[0]).toMatchObject({
@@ -146,7 +164,7 @@ describe('describeTable', () => {
       referencedTable: { name: 'CUSTMST' },
       referencedColumns: ['CUSTNO'],
     });
-    const hist = (await describeTable(setup(tables).deps, { table: 'HIST00' }))._unsafeUnwrap();
+    const hist = await describeWarm(setup(tables).deps, 'HIST00');
     expect(hist.inferredForeignKeys?.map((r) => r.referencedTable.name)).toEqual(['CUSTMST']);
     expect(hist.inferredReferencedBy).toBeUndefined();
   });

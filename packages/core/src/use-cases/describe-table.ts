@@ -24,18 +24,31 @@ export function describeTable(
   input: DescribeTableInput,
 ): ResultAsync<TableDetail, DatabaseFailure> {
   const ref = toTableRef(input);
-  // Inferred relationships need the whole catalog's columns and keys: read once after the detail
-  // succeeded (a failure passes through without a catalog read), then shared through the schema cache.
-  return detailOf(deps, ref).andThen((detail) =>
-    schemaCacheOf(deps)
-      .snapshot(deps.db, { schema: ref.schema, columns: true, keys: true })
-      .map((snapshot) => withInferred(detail, snapshot))
-      .orElse((failure) => {
-        // Inference is a bonus: the declared detail still answers when the catalog read fails.
-        deps.logger.warn('inferred relationships unavailable', { kind: failure.kind });
-        return okAsync(detail);
-      }),
-  );
+  // Inferred relationships need the whole catalog's columns and keys (on 5,000 tables ~0.8 s to
+  // read, against ~6 ms for one table's detail). So they are added only when the schema cache
+  // already holds them; otherwise the declared detail answers at once and the catalog is read in
+  // the background, for the next describe_table and find_join_path. A failure reads no catalog.
+  return detailOf(deps, ref).andThen((detail) => {
+    const cache = schemaCacheOf(deps);
+    const warmInBackground = () => {
+      void cache
+        .snapshot(deps.db, { schema: ref.schema, columns: true, keys: true })
+        .mapErr((failure) => deps.logger.warn('inferred relationships unavailable', { kind: failure.kind }));
+    };
+    if (!cache.has(deps.db, ref.schema)) {
+      warmInBackground();
+      return okAsync(detail);
+    }
+    return cache
+      .snapshot(deps.db, { schema: ref.schema })
+      .map((snapshot) => {
+        if (snapshot.columns !== undefined && snapshot.keys !== undefined)
+          return withInferred(detail, snapshot);
+        warmInBackground();
+        return detail;
+      })
+      .orElse(() => okAsync(detail));
+  });
 }
 
 /**
