@@ -9,7 +9,6 @@ import {
   type LoggerPort,
   listTables,
   listTablesInput,
-  type QueryResult,
   runQueryInput,
   runReadOnlyQuery,
   searchSchema,
@@ -21,6 +20,7 @@ import {
   explainQueryOutput,
   joinPathContent,
   listTablesOutput,
+  queryResultContent,
   searchSchemaOutput,
 } from '@legacybridge/transport-mcp';
 import express, { type Request, type Response, Router } from 'express';
@@ -94,7 +94,7 @@ export function createRestRouter(options: RestOptions): Router {
   router.post('/query', (req, res) =>
     run(req, res, runQueryInput, req.body, (input) =>
       runReadOnlyQuery(deps, input, { signal: signalOf(res, lifecycle), caller: callerOf(res) }).map(
-        queryBody,
+        queryResultContent,
       ),
     ),
   );
@@ -154,21 +154,6 @@ export function createRestRouter(options: RestOptions): Router {
 }
 
 /** `run_query`'s structured content, as the MCP tool returns it. */
-function queryBody(result: QueryResult) {
-  return {
-    columns: result.columns.map((c) =>
-      c.nativeType === undefined
-        ? { name: c.name, logicalType: c.logicalType }
-        : { name: c.name, nativeType: c.nativeType, logicalType: c.logicalType },
-    ),
-    rows: result.rows,
-    rowCount: result.rowCount,
-    truncated: result.truncated,
-    ...(result.truncatedBy ? { truncatedBy: result.truncatedBy } : {}),
-    durationMs: result.durationMs,
-  };
-}
-
 /**
  * Picks query-string parameters into a use-case input: `names` maps input fields to parameter names,
  * `numbers` are converted when they are plain digits (anything else reaches the schema as text and

@@ -22,5 +22,5 @@ export {
   renderTableName,
 } from './render.js';
 export { completeTableNames, TABLE_RESOURCE_TEMPLATE, TABLES_RESOURCE_URI } from './resources.js';
-export { type JoinPathContent, joinPathContent } from './structured.js';
+export { type JoinPathContent, joinPathContent, queryResultContent } from './structured.js';
 export { TOOL_NAMES, type ToolName } from './tools.js';
