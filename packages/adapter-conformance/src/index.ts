@@ -11,3 +11,4 @@ export { CONFORMANCE_FIXTURES, FIXTURE_TABLES, FIXTURE_VIEW } from './fixtures.j
 export { type ConformanceHarness, type HarnessContext, SCENARIO_IDS, type ScenarioId } from './harness.js';
 export { isDatabaseRequired, REQUIRE_DB_VARIABLE, requiredDatabases, skipOrFail } from './require-db.js';
 export { describeAdapterConformance } from './suite.js';
+export { createTlsFiles, opensslUnavailable, type TlsFiles } from './tls-certs.js';

@@ -7,8 +7,8 @@ import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { createTlsFiles, opensslUnavailable, type TlsFiles } from '@legacybridge/adapter-conformance';
 import pg from 'pg';
-import { createTlsFiles, opensslUnavailable, type TlsFiles } from './tls-certs.js';
 
 const run = promisify(execFile);
 

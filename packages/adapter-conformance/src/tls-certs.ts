@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-// Two identical copies, in adapter-postgres/test and adapter-mysql/test (packages import no test files of others).
+// Shared test support: a throwaway PKI for adapters that test TLS against a server they start
+// themselves (the PostgreSQL and MySQL adapters do; third-party adapters may too). Needs openssl.
 
 const run = promisify(execFile);
 
