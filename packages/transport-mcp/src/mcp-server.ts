@@ -18,6 +18,29 @@ export interface LegacyBridgeMcpOptions {
   readonly caller?: string;
   /** Runs each tool call in a trace span (`tools/call <tool>`); default: no spans. */
   readonly trace?: SpanRunner | undefined;
+  /**
+   * How long clients may cache the schema resources' lists and reads (2026-07-28 `ttlMs`). Default:
+   * the schema cache's TTL (SCHEMA_CACHE_TTL), as long as the server serves its own snapshot, else 5 min.
+   */
+  readonly schemaTtlMs?: number | undefined;
+}
+
+const DEFAULT_SCHEMA_TTL_MS = 300_000;
+const DAY_MS = 86_400_000;
+
+// Cache hints of the 2026-07-28 revision (2025-era responses never carry them). The tool, prompt
+// and template lists only change with a new LegacyBridge version: a day, and shareable. Schema
+// resources live as long as the server's own snapshot, and stay private (they describe this
+// database to this caller).
+function cacheHintsFor(schemaTtlMs: number) {
+  const ttlMs = Math.max(0, Math.round(schemaTtlMs));
+  return {
+    'tools/list': { ttlMs: DAY_MS, cacheScope: 'public' as const },
+    'prompts/list': { ttlMs: DAY_MS, cacheScope: 'public' as const },
+    'resources/templates/list': { ttlMs: DAY_MS, cacheScope: 'public' as const },
+    'resources/list': { ttlMs, cacheScope: 'private' as const },
+    'resources/read': { ttlMs, cacheScope: 'private' as const },
+  };
 }
 
 /** This package's version, reported when the caller gives none. */
@@ -43,7 +66,11 @@ export function createMcpServer(options: LegacyBridgeMcpOptions): McpServer {
     { name: options.name ?? 'legacybridge', version: options.version ?? TRANSPORT_MCP_VERSION },
     // Every tool takes at most four scalar arguments; refusing big argument trees early keeps a
     // hostile client from making the server parse megabytes of JSON per call.
-    { instructions: INSTRUCTIONS, maxToolInputElements: 64 },
+    {
+      instructions: INSTRUCTIONS,
+      maxToolInputElements: 64,
+      cacheHints: cacheHintsFor(options.schemaTtlMs ?? deps.schemaCache?.ttlMs ?? DEFAULT_SCHEMA_TTL_MS),
+    },
   );
   registerTools(server, deps, responder);
   registerResources(server, deps, responder);

@@ -1,3 +1,4 @@
+import { createSchemaCache } from '@legacybridge/core';
 import { createFakeDatabase, fakeTable } from '@legacybridge/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeTableNames } from '../src/index.js';
@@ -70,5 +71,37 @@ describe('completeTableNames', () => {
     const names = await completeTableNames({ db: many }, 't');
     expect(names).toHaveLength(150);
     expect(names[0]).toBe('T000');
+  });
+});
+
+describe('cache hints (2026-07-28)', () => {
+  it('lets clients cache schema resources for the schema TTL and the tool list for a day', async () => {
+    const connection = await connect('v2-auto', { deps: testDeps(db), schemaTtlMs: 120_000 });
+    try {
+      const read = (await connection.client.readResource({ uri: 'legacybridge://tables' })) as {
+        ttlMs?: number;
+        cacheScope?: string;
+      };
+      expect(read).toMatchObject({ ttlMs: 120_000, cacheScope: 'private' });
+      const resources = (await connection.client.listResources()) as { ttlMs?: number };
+      expect(resources.ttlMs).toBe(120_000);
+      const tools = (await connection.client.listTools()) as { ttlMs?: number; cacheScope?: string };
+      expect(tools).toMatchObject({ ttlMs: 86_400_000, cacheScope: 'public' });
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('takes the schema TTL from the schema cache when not given', async () => {
+    const deps = { ...testDeps(db), schemaCache: createSchemaCache({ ttlMs: 45_000 }) };
+    const connection = await connect('v2-auto', { deps });
+    try {
+      const read = (await connection.client.readResource({ uri: 'legacybridge://tables' })) as {
+        ttlMs?: number;
+      };
+      expect(read.ttlMs).toBe(45_000);
+    } finally {
+      await connection.close();
+    }
   });
 });

@@ -59,6 +59,8 @@ export interface SchemaCache {
    * @returns err with the adapter's failure when the catalog cannot be read and nothing is cached.
    */
   snapshot(db: DatabasePort, request?: SnapshotRequest): ResultAsync<SchemaSnapshot, DatabaseFailure>;
+  /** How long a snapshot is served before it is re-read (SCHEMA_CACHE_TTL): what clients may cache too. */
+  readonly ttlMs: number;
   /** True when a snapshot of `db` covering `schema` is cached (whatever its age): `snapshot` would not wait for a first build. */
   has(db: DatabasePort, schema?: string | undefined): boolean;
   /** Drops the snapshots of `db` (every database when omitted); the next request rebuilds. */
@@ -376,6 +378,7 @@ export function createSchemaCache(options: SchemaCacheOptions = {}): SchemaCache
   };
 
   return {
+    ttlMs,
     snapshot(db, request = {}) {
       return new ResultAsync(serve(db, request));
     },
