@@ -6,8 +6,11 @@ import {
   type DatabaseFailure,
   type DatabasePort,
   dbFailure,
-  type ForeignKeyInfo,
+  type ForeignKeyColumnRow,
+  groupForeignKeys,
+  groupPrimaryKeys,
   type IndexInfo,
+  keysOfTable,
   type PrivilegeFinding,
   type PrivilegeReport,
   type QueryLimits,
@@ -345,34 +348,16 @@ function build(config: ResolvedMssqlConfig, deps: MssqlAdapterDeps): DatabasePor
           catalog.PrimaryKeyRow[] | undefined,
           catalog.ForeignKeyRow[] | undefined,
         ];
-        const primary = new Map<string, { table: TableRef; columns: string[] }>();
-        for (const r of pkRows) {
-          const id = `${r.schema_name}\u0000${r.table_name}`;
-          const pk = primary.get(id) ?? { table: { schema: r.schema_name, name: r.table_name }, columns: [] };
-          pk.columns.push(r.column_name);
-          primary.set(id, pk);
-        }
-        const foreign = new Map<
-          string,
-          ForeignKeyInfo & { columns: string[]; referencedColumns: string[] }
-        >();
-        for (const r of fkRows) {
-          const id = `${r.schema_name}\u0000${r.table_name}\u0000${r.constraint_name}`;
-          let fk = foreign.get(id);
-          if (!fk) {
-            fk = {
-              name: r.constraint_name,
+        return {
+          primaryKeys: groupPrimaryKeys(
+            pkRows.map((r) => ({
+              id: `${r.schema_name}\u0000${r.table_name}`,
               table: { schema: r.schema_name, name: r.table_name },
-              columns: [],
-              referencedTable: { schema: r.referenced_schema, name: r.referenced_table },
-              referencedColumns: [],
-            };
-            foreign.set(id, fk);
-          }
-          fk.columns.push(r.column_name);
-          fk.referencedColumns.push(r.referenced_column);
-        }
-        return { primaryKeys: [...primary.values()], foreignKeys: [...foreign.values()] };
+              column: r.column_name,
+            })),
+          ),
+          foreignKeys: groupForeignKeys(fkRows.map(foreignKeyColumn)),
+        };
       });
     },
 
@@ -678,32 +663,24 @@ export function tableDetailOf(sets: readonly Record<string, unknown>[][]): Table
       comment: c.comment ?? undefined,
     }),
   );
-  const keys = new Map<string, ForeignKeyInfo & { columns: string[]; referencedColumns: string[] }>();
-  for (const r of fkRows ?? []) {
-    const id = `${r.schema_name}\u0000${r.constraint_name}`;
-    let key = keys.get(id);
-    if (!key) {
-      key = {
-        name: r.constraint_name,
-        table: { schema: r.schema_name, name: r.table_name },
-        columns: [],
-        referencedTable: { schema: r.referenced_schema, name: r.referenced_table },
-        referencedColumns: [],
-      };
-      keys.set(id, key);
-    }
-    key.columns.push(r.column_name);
-    key.referencedColumns.push(r.referenced_column);
-  }
-  const isThis = (ref: TableRef) => ref.schema === table.schema && ref.name === table.name;
-  const all = [...keys.values()];
   return {
     table,
     columns,
     primaryKey,
-    foreignKeys: all.filter((k) => isThis(k.table)),
-    referencedBy: all.filter((k) => isThis(k.referencedTable)),
+    ...keysOfTable(groupForeignKeys((fkRows ?? []).map(foreignKeyColumn)), table),
     indexes: [...indexes.values()],
+  };
+}
+
+/** One catalog row of a foreign key column, for core's grouping. */
+function foreignKeyColumn(r: catalog.ForeignKeyRow): ForeignKeyColumnRow {
+  return {
+    id: `${r.schema_name}\u0000${r.table_name}\u0000${r.constraint_name}`,
+    name: r.constraint_name,
+    table: { schema: r.schema_name, name: r.table_name },
+    column: r.column_name,
+    referencedTable: { schema: r.referenced_schema, name: r.referenced_table },
+    referencedColumn: r.referenced_column,
   };
 }
 

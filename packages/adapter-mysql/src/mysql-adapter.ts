@@ -5,8 +5,11 @@ import {
   type DatabaseFailure,
   type DatabasePort,
   dbFailure,
-  type ForeignKeyInfo,
+  type ForeignKeyColumnRow,
+  groupForeignKeys,
+  groupPrimaryKeys,
   type IndexInfo,
+  keysOfTable,
   type PrivilegeFinding,
   type PrivilegeReport,
   type QueryLimits,
@@ -265,36 +268,19 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
       const schema = schemaOf(filter?.schema);
       return catalog(async (session): Promise<SchemaKeys> => {
         const rows = await rowsOf(session, listKeysQuery(schema));
-        const primary = new Map<string, { table: TableRef; columns: string[] }>();
-        const foreign = new Map<
-          string,
-          ForeignKeyInfo & { columns: string[]; referencedColumns: string[] }
-        >();
-        for (const r of rows) {
-          const table = { schema: r.schema_name, name: r.table_name };
-          const tableId = `${r.schema_name}\u0000${r.table_name}`;
-          if (r.referenced_table === null || r.referenced_table === undefined) {
-            const pk = primary.get(tableId) ?? { table, columns: [] };
-            pk.columns.push(r.column_name);
-            primary.set(tableId, pk);
-            continue;
-          }
-          const id = `${tableId}\u0000${r.constraint_name}`;
-          let key = foreign.get(id);
-          if (!key) {
-            key = {
-              name: r.constraint_name,
-              table,
-              columns: [],
-              referencedTable: { schema: r.referenced_schema, name: r.referenced_table },
-              referencedColumns: [],
-            };
-            foreign.set(id, key);
-          }
-          key.columns.push(r.column_name);
-          key.referencedColumns.push(r.referenced_column);
-        }
-        return { primaryKeys: [...primary.values()], foreignKeys: [...foreign.values()] };
+        // Primary-key columns are the rows that reference nothing.
+        const isPrimary = (r: ForeignKeyRow) =>
+          r.referenced_table === null || r.referenced_table === undefined;
+        return {
+          primaryKeys: groupPrimaryKeys(
+            rows.filter(isPrimary).map((r) => ({
+              id: `${r.schema_name}\u0000${r.table_name}`,
+              table: { schema: r.schema_name, name: r.table_name },
+              column: r.column_name,
+            })),
+          ),
+          foreignKeys: groupForeignKeys(rows.filter((r) => !isPrimary(r)).map(foreignKeyColumn)),
+        };
       });
     },
 
@@ -435,31 +421,11 @@ function buildDetail(
       comment: r.column_comment || undefined,
     }),
   );
-  const keys = new Map<string, ForeignKeyInfo & { columns: string[]; referencedColumns: string[] }>();
-  for (const r of fkRows) {
-    const id = `${r.constraint_schema}\u0000${r.schema_name}\u0000${r.table_name}\u0000${r.constraint_name}`;
-    let key = keys.get(id);
-    if (!key) {
-      key = {
-        name: r.constraint_name,
-        table: { schema: r.schema_name, name: r.table_name },
-        columns: [],
-        referencedTable: { schema: r.referenced_schema, name: r.referenced_table },
-        referencedColumns: [],
-      };
-      keys.set(id, key);
-    }
-    key.columns.push(r.column_name);
-    key.referencedColumns.push(r.referenced_column);
-  }
-  const isThis = (ref: TableRef) => ref.schema === table.schema && ref.name === table.name;
-  const all = [...keys.values()];
   return {
     table,
     columns,
     primaryKey,
-    foreignKeys: all.filter((k) => isThis(k.table)),
-    referencedBy: all.filter((k) => isThis(k.referencedTable)),
+    ...keysOfTable(groupForeignKeys(fkRows.map(foreignKeyColumn)), table),
     indexes: [...indexes.values()],
   };
 }
@@ -581,4 +547,16 @@ function privilegeReportOf(rows: readonly PrivilegeRow[]): PrivilegeReport {
     });
   }
   return { user: rows[0]?.user ?? 'unknown', canWrite, canChangeSchema, findings };
+}
+
+/** One catalog row of a foreign key column, for core's grouping. */
+function foreignKeyColumn(r: ForeignKeyRow): ForeignKeyColumnRow {
+  return {
+    id: `${r.constraint_schema}\u0000${r.schema_name}\u0000${r.table_name}\u0000${r.constraint_name}`,
+    name: r.constraint_name,
+    table: { schema: r.schema_name, name: r.table_name },
+    column: r.column_name,
+    referencedTable: { schema: r.referenced_schema, name: r.referenced_table },
+    referencedColumn: r.referenced_column,
+  };
 }

@@ -6,9 +6,12 @@ import {
   type DatabaseFailure,
   type DatabasePort,
   dbFailure,
-  type ForeignKeyInfo,
+  type ForeignKeyColumnRow,
+  groupForeignKeys,
+  groupPrimaryKeys,
   type IndexInfo,
   isDatabaseFailure,
+  keysOfTable,
   type PrivilegeFinding,
   type PrivilegeReport,
   type QueryLimits,
@@ -275,35 +278,20 @@ export function createOracleAdapterFromResolved(
 
     listKeys(filter) {
       return catalogQuery(catalog.listKeysQuery(filter?.schema)).map((rows): SchemaKeys => {
-        const primary = new Map<string, { table: TableRef; columns: string[] }>();
-        const foreign = new Map<
-          string,
-          ForeignKeyInfo & { columns: string[]; referencedColumns: string[] }
-        >();
-        for (const r of rows) {
-          const table = { schema: r.schema_name, name: r.table_name };
-          const id = `${r.schema_name}\u0000${r.table_name}\u0000${r.constraint_name}`;
-          if (r.constraint_type === 'P') {
-            const pk = primary.get(id) ?? { table, columns: [] };
-            pk.columns.push(r.column_name);
-            primary.set(id, pk);
-          } else if (r.r_table !== null && r.r_column !== null) {
-            let fk = foreign.get(id);
-            if (!fk) {
-              fk = {
-                name: r.constraint_name,
-                table,
-                columns: [],
-                referencedTable: { schema: r.r_schema ?? undefined, name: r.r_table },
-                referencedColumns: [],
-              };
-              foreign.set(id, fk);
-            }
-            fk.columns.push(r.column_name);
-            fk.referencedColumns.push(r.r_column);
-          }
-        }
-        return { primaryKeys: [...primary.values()], foreignKeys: [...foreign.values()] };
+        return {
+          primaryKeys: groupPrimaryKeys(
+            rows
+              .filter((r) => r.constraint_type === 'P')
+              .map((r) => ({
+                id: `${r.schema_name}\u0000${r.table_name}\u0000${r.constraint_name}`,
+                table: { schema: r.schema_name, name: r.table_name },
+                column: r.column_name,
+              })),
+          ),
+          foreignKeys: groupForeignKeys(
+            rows.filter((r) => r.r_table !== null && r.r_column !== null).map(foreignKeyColumn),
+          ),
+        };
       });
     },
 
@@ -476,25 +464,7 @@ function buildDetail(
       comment: r.comments ?? undefined,
     };
   });
-  const keys = new Map<string, ForeignKeyInfo & { columns: string[]; referencedColumns: string[] }>();
-  for (const k of keyRows) {
-    if (k.constraint_type !== 'R') continue;
-    const id = `${k.schema_name}\u0000${k.constraint_name}`;
-    let key = keys.get(id);
-    if (!key) {
-      key = {
-        name: k.constraint_name,
-        table: { schema: k.schema_name, name: k.table_name },
-        columns: [],
-        referencedTable: { schema: k.r_schema ?? undefined, name: k.r_table ?? '' },
-        referencedColumns: [],
-      };
-      keys.set(id, key);
-    }
-    key.columns.push(k.column_name);
-    if (k.r_column !== null) key.referencedColumns.push(k.r_column);
-  }
-  const all = [...keys.values()];
+  const all = groupForeignKeys(keyRows.filter((k) => k.constraint_type === 'R').map(foreignKeyColumn));
   const indexes = new Map<string, IndexInfo & { columns: string[] }>();
   for (const r of indexRows) {
     let index = indexes.get(r.index_name);
@@ -514,8 +484,7 @@ function buildDetail(
     table,
     columns,
     primaryKey,
-    foreignKeys: all.filter((k) => isThis(k.table.schema ?? null, k.table.name)),
-    referencedBy: all.filter((k) => isThis(k.referencedTable.schema ?? null, k.referencedTable.name)),
+    ...keysOfTable(all, table),
     indexes: [...indexes.values()],
   };
 }
@@ -630,4 +599,16 @@ function privilegeReportOf(rows: readonly catalog.PrivilegeRow[]): PrivilegeRepo
     });
   }
   return { user: rows[0]?.user ?? 'unknown', canWrite, canChangeSchema, findings };
+}
+
+/** One catalog row of a foreign key column, for core's grouping. */
+function foreignKeyColumn(r: catalog.ConstraintRow): ForeignKeyColumnRow {
+  return {
+    id: `${r.schema_name}\u0000${r.table_name}\u0000${r.constraint_name}`,
+    name: r.constraint_name,
+    table: { schema: r.schema_name, name: r.table_name },
+    column: r.column_name,
+    referencedTable: { schema: r.r_schema ?? undefined, name: r.r_table ?? '' },
+    referencedColumn: r.r_column,
+  };
 }

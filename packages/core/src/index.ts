@@ -1,4 +1,5 @@
 export * from './cache/index.js';
+export * from './catalog-keys.js';
 export * from './config.js';
 export * from './errors.js';
 export * from './guard/index.js';
