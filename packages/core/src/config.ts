@@ -219,6 +219,11 @@ export const CONFIG_VARIABLES = {
     default: '10',
     doc: 'Seconds between checks of the cheap catalog fingerprint that triggers a rebuild when the schema changed (0: every request).',
   },
+  DATA_DICTIONARY_PATH: {
+    schema: z.string().trim().min(1),
+    default: undefined,
+    doc: 'A YAML or JSON data dictionary laid over the catalog: table and column descriptions, synonyms (found by search_schema), units, pii flags, and hidden tables and columns, which disappear from every answer (hidden tables are also refused in queries). Unset with the demo database: the demo dictionary shipped with the server.',
+  },
   REDIS_URL: {
     schema: z.string().trim().min(1),
     default: undefined,
@@ -293,6 +298,8 @@ export interface AppConfig {
     readonly maxBytes: number;
     readonly checkIntervalMs: number;
   };
+  /** DATA_DICTIONARY_PATH: the data dictionary file the server reads at startup. */
+  readonly dataDictionaryPath?: string | undefined;
   /** QUERY_CACHE_*: the query result cache; `ttlMs` 0 turns it off. */
   readonly queryCache: { readonly ttlMs: number; readonly maxEntryBytes: number };
   /** REQUIRE_READ_ONLY_USER: refuse to start unless the privilege audit says read-only. */
@@ -355,6 +362,7 @@ export function loadConfig(
       | 'METRICS_PORT'
       | 'REDIS_URL'
       | 'API_KEYS'
+      | 'DATA_DICTIONARY_PATH'
     >
   > &
     Parsed;
@@ -404,6 +412,7 @@ export function loadConfig(
       maxBytes: p.SCHEMA_CACHE_MAX_BYTES,
       checkIntervalMs: Math.round(p.SCHEMA_CACHE_CHECK_INTERVAL * 1000),
     },
+    dataDictionaryPath: p.DATA_DICTIONARY_PATH,
     queryCache: {
       ttlMs: Math.round(p.QUERY_CACHE_TTL * 1000),
       maxEntryBytes: p.QUERY_CACHE_MAX_ENTRY_BYTES,

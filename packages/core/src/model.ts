@@ -49,6 +49,12 @@ export interface TableInfo {
   /** From statistics, never from `COUNT(*)`; undefined when the engine has no estimate. */
   readonly rowEstimate?: number | undefined;
   readonly comment?: string | undefined;
+  /** From the data dictionary (DATA_DICTIONARY_PATH): what the table holds, in words. */
+  readonly description?: string | undefined;
+  /** From the data dictionary: other names people use for it ("customer master"); search finds them. */
+  readonly synonyms?: readonly string[] | undefined;
+  /** From the data dictionary: the table holds personal data. */
+  readonly pii?: boolean | undefined;
 }
 
 /** Narrows a listing. Pattern matching and paging are done by the use case, not the adapter. */
@@ -69,6 +75,13 @@ export interface ColumnInfo {
   /** 1-based position in the primary key, undefined when not part of it. */
   readonly primaryKeyPosition?: number | undefined;
   readonly comment?: string | undefined;
+  /** From the data dictionary (DATA_DICTIONARY_PATH): what the column holds, in words. */
+  readonly description?: string | undefined;
+  readonly synonyms?: readonly string[] | undefined;
+  /** From the data dictionary: the unit of the values ("USD cents", "kg", "YYYYMMDD"). */
+  readonly unit?: string | undefined;
+  /** From the data dictionary: the column holds personal data. */
+  readonly pii?: boolean | undefined;
 }
 
 /** A column with the table it belongs to: what schema search needs, read for all tables at once. */
@@ -78,6 +91,11 @@ export interface ColumnSummary {
   readonly nativeType: string;
   readonly logicalType: LogicalType;
   readonly comment?: string | undefined;
+  /** From the data dictionary, like ColumnInfo's. */
+  readonly description?: string | undefined;
+  readonly synonyms?: readonly string[] | undefined;
+  readonly unit?: string | undefined;
+  readonly pii?: boolean | undefined;
 }
 
 export interface ForeignKeyInfo {

@@ -22,6 +22,7 @@ import { type DatabaseFailure, dbFailure } from '../errors.js';
 import { compiled, type Reading, type WordRule } from './compiled-rules.js';
 import type { DialectRules, LexMode } from './dialects.js';
 import { classify } from './heads.js';
+import { findHiddenTableName } from './hidden-tables.js';
 import { asciiUpperCase, type LexFailure, lex, type Token } from './lexer.js';
 import type { ReadOnlyStatementKind } from './read-only-query.js';
 import { at, isPunct, isWord, type Refusal } from './refusal.js';
@@ -31,10 +32,17 @@ import { findUnseparatedStatement } from './unseparated-statements.js';
 
 /**
  * Checks that `sql` is exactly one read-only statement under every reading in `rules.lexModes`.
+ * With `hidden` (lower-case table names the data dictionary hides), a statement naming one is refused
+ * under any reading (see hidden-tables.ts).
  * @returns err(InvalidInput) when the text is empty or cannot be read (unterminated string or
- * comment, invisible characters), err(ReadOnlyViolation) with an actionable reason otherwise.
+ * comment, invisible characters), err(PermissionDenied) when it names a hidden table,
+ * err(ReadOnlyViolation) with an actionable reason otherwise.
  */
-export function guardSql(sql: string, rules: DialectRules): Result<ReadOnlyStatementKind, DatabaseFailure> {
+export function guardSql(
+  sql: string,
+  rules: DialectRules,
+  hidden?: ReadonlySet<string> | undefined,
+): Result<ReadOnlyStatementKind, DatabaseFailure> {
   const { readings, words } = compiled(rules);
   let kind: ReadOnlyStatementKind | undefined;
   // Bit i set: reading i was lexed. Dialects have at most four readings.
@@ -56,6 +64,16 @@ export function guardSql(sql: string, rules: DialectRules): Result<ReadOnlyState
     }
     const analysed = analyse(tokens, rules, words);
     if (analysed.isErr()) return err(toFailure(withMode(analysed.error, index > 0 ? mode : undefined)));
+    // Every reading: what is a string under one sql_mode is a quoted name under another.
+    const found = hidden !== undefined && hidden.size > 0 ? findHiddenTableName(tokens, hidden) : undefined;
+    if (found !== undefined) {
+      return err(
+        dbFailure('PermissionDenied', {
+          publicDetail: `The statement names ${found.name} at ${at(found.position)}, which this server's data dictionary hides from assistants.`,
+          message: `statement guard: hidden table ${found.name} named at ${at(found.position)}`,
+        }),
+      );
+    }
     kind ??= analysed.value;
   }
   // The first reading is always lexed, so kind is set.

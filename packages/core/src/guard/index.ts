@@ -14,13 +14,19 @@ export const DEFAULT_MAX_SQL_LENGTH = 100_000;
 export interface GuardOptions {
   /** Longest SQL accepted, in characters (default 100,000). */
   readonly maxLength?: number | undefined;
+  /**
+   * Lower-case names of tables a statement may not name (the data dictionary's hidden tables,
+   * `DataDictionary.hiddenTableNames`). Default: none.
+   */
+  readonly hiddenTables?: ReadonlySet<string> | undefined;
 }
 
 /**
  * Accepts exactly one read-only statement of `dialect`, returning it unchanged as a ReadOnlyQuery.
  * @returns err(InvalidInput) for empty or malformed text (unterminated string or comment, NUL,
  * invalid UTF-16, invisible characters), err(LimitExceeded 'sqlLength') for oversized text,
- * err(ReadOnlyViolation) with an actionable reason for anything that could write or has side effects.
+ * err(ReadOnlyViolation) with an actionable reason for anything that could write or has side effects,
+ * err(PermissionDenied) when it names one of `options.hiddenTables` (as a name or inside a string).
  */
 export function checkReadOnlySql(
   sql: string,
@@ -41,7 +47,9 @@ export function checkReadOnlySql(
   const bad = findInvalidCharacter(sql);
   if (bad)
     return err(dbFailure('InvalidInput', { field: 'sql', reason: bad, message: `statement guard: ${bad}` }));
-  return guardSql(sql, DIALECT_RULES[dialect]).map((kind) => brandReadOnlyQuery(sql, dialect, kind));
+  return guardSql(sql, DIALECT_RULES[dialect], options.hiddenTables).map((kind) =>
+    brandReadOnlyQuery(sql, dialect, kind),
+  );
 }
 
 // A NUL ends the text early in C drivers, and a lone surrogate cannot be encoded as UTF-8: either

@@ -1,3 +1,4 @@
+export * from './data-dictionary.js';
 export * from './default-schema-cache.js';
 export * from './relationships.js';
 export * from './schema-cache.js';

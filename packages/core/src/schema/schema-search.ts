@@ -9,8 +9,17 @@ import {
 } from '../use-cases/name-matching.js';
 import type { SchemaSnapshot } from './schema-snapshot.js';
 
-/** The kind of evidence behind a match, strongest first. */
-export type MatchKind = 'exact' | 'prefix' | 'part' | 'substring' | 'typo' | 'comment' | 'abbreviation';
+/** The kind of evidence behind a match, strongest first (`synonym` and `description` come from the data dictionary). */
+export type MatchKind =
+  | 'exact'
+  | 'prefix'
+  | 'part'
+  | 'synonym'
+  | 'substring'
+  | 'typo'
+  | 'comment'
+  | 'description'
+  | 'abbreviation';
 
 /** One ranked hit: a table (no `column`) or a column. */
 export interface RankedMatch {
@@ -28,13 +37,17 @@ export interface RankedMatch {
 // Points per query word by the kind of hit; a table outranks a column with the same hits (+1).
 // Typos and abbreviations form the fuzzy tier: below every exact, prefix or part match, and an
 // abbreviation scores by how much of the word it keeps (custm of customer beats ord of order).
+// A data dictionary synonym is a name people really use, so it counts a little more than a word part
+// of the catalog name; a dictionary description counts like a comment.
 const SCORE = {
   exact: 100,
   prefix: 70,
+  synonym: 60,
   part: 55,
   substring: 40,
   typo: 30,
   comment: 27,
+  description: 27,
   abbreviationBase: 15,
   abbreviationMax: 25,
 } as const;
@@ -43,11 +56,32 @@ const RANK: Record<MatchKind, number> = {
   exact: 0,
   prefix: 1,
   part: 2,
-  substring: 3,
-  typo: 4,
-  comment: 5,
-  abbreviation: 6,
+  synonym: 3,
+  substring: 4,
+  typo: 5,
+  comment: 6,
+  description: 7,
+  abbreviation: 8,
 };
+
+/** Free text indexed beside the names: comments, and the data dictionary's synonyms and descriptions. */
+type TextKind = 'synonym' | 'description' | 'comment';
+
+/** Strongest first: a word found in several texts of one member counts once, as the strongest. */
+const TEXT_KINDS: readonly TextKind[] = ['synonym', 'description', 'comment'];
+
+/** One kind of text: its distinct words sorted (prefix lookups by binary search), and who has each. */
+interface TextIndex {
+  readonly words: readonly string[];
+  /** Member ids whose text has `words[i]`. */
+  readonly members: readonly (readonly number[])[];
+}
+
+/** A query word found in a member's text. */
+interface TextHit {
+  readonly word: string;
+  readonly kind: TextKind;
+}
 
 /** Names (tables and columns together) grouped by lower-case spelling: scored once per query. */
 interface NameGroup {
@@ -59,10 +93,7 @@ interface NameGroup {
 
 interface SearchIndex {
   readonly groups: readonly NameGroup[];
-  /** Distinct words of all comments, sorted, for prefix lookups by binary search. */
-  readonly commentWords: readonly string[];
-  /** Member ids whose comment has `commentWords[i]`. */
-  readonly commentMembers: readonly (readonly number[])[];
+  readonly texts: Readonly<Record<TextKind, TextIndex>>;
   /** Listing order of each member (unique): a table's columns follow it, in their order. */
   readonly rank: Float64Array;
   /** Index into `groups` of each member. */
@@ -98,32 +129,53 @@ function buildIndex(snapshot: SchemaSnapshot): SearchIndex {
     groups[g]!.members.push(id);
     memberGroup[id] = g;
   };
-  const byWord = new Map<string, number[]>();
-  const addComment = (comment: string | undefined, id: number) => {
-    if (!comment) return;
-    for (const w of new Set(comment.toLowerCase().split(/[^\p{L}\p{N}]+/u))) {
+  const byWord: Record<TextKind, Map<string, number[]>> = {
+    synonym: new Map(),
+    description: new Map(),
+    comment: new Map(),
+  };
+  const addText = (kind: TextKind, text: string | undefined, id: number) => {
+    if (!text) return;
+    const index = byWord[kind];
+    for (const w of new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u))) {
       if (w.length === 0) continue;
-      const list = byWord.get(w);
-      if (list) list.push(id);
-      else byWord.set(w, [id]);
+      const list = index.get(w);
+      if (list === undefined) index.set(w, [id]);
+      // Two synonyms of one member may share a word: list the member once.
+      else if (list[list.length - 1] !== id) list.push(id);
     }
+  };
+  const addTexts = (
+    item: {
+      comment?: string | undefined;
+      description?: string | undefined;
+      synonyms?: readonly string[] | undefined;
+    },
+    id: number,
+  ) => {
+    addText('comment', item.comment, id);
+    addText('description', item.description, id);
+    for (const synonym of item.synonyms ?? []) addText('synonym', synonym, id);
   };
   const rank = new Float64Array(size);
   const tableRank = new Map<string, number>();
   snapshot.tables.forEach((t, i) => {
     add(t.name, tableId(i));
-    addComment(t.comment, tableId(i));
+    addTexts(t, tableId(i));
     tableRank.set(`${t.schema ?? ''}\u0000${t.name}`, i);
     rank[tableId(i)] = i * (columns.length + 1);
   });
   columns.forEach((c, i) => {
     add(c.name, columnId(i));
-    addComment(c.comment, columnId(i));
+    addTexts(c, columnId(i));
     const t = tableRank.get(`${c.table.schema ?? ''}\u0000${c.table.name}`) ?? snapshot.tables.length;
     // After its table, in the adapter's column order (ordinal).
     rank[columnId(i)] = t * (columns.length + 1) + 1 + i;
   });
-  const commentWords = [...byWord.keys()].sort();
+  const textIndex = (kind: TextKind): TextIndex => {
+    const words = [...byWord[kind].keys()].sort();
+    return { words, members: words.map((w) => byWord[kind].get(w)!) };
+  };
   const partGroups = new Map<string, number[]>();
   groups.forEach((group, g) => {
     for (const part of new Set(group.parts)) {
@@ -137,8 +189,11 @@ function buildIndex(snapshot: SchemaSnapshot): SearchIndex {
     memberGroup,
     partGroups,
     alphaParts: [...partGroups.keys()].filter((part) => !isNumber(part)),
-    commentWords,
-    commentMembers: commentWords.map((w) => byWord.get(w)!),
+    texts: {
+      synonym: textIndex('synonym'),
+      description: textIndex('description'),
+      comment: textIndex('comment'),
+    },
     rank,
   };
 }
@@ -180,9 +235,11 @@ interface Bucket {
 
 /**
  * Tables and columns of `snapshot` ranked against `query`: per word, exact name > name prefix > word
- * part (`ORD_HDR_2003`, `CustMst` split into parts) > substring > one typo > comment > abbreviation
- * (`cust` ↔ customer, `hdr` ↔ header, `qty` ↔ quantity, and compounds such as `CUSTMST` ↔
- * "customer master"); the words' points add up; a table outranks a column with the same points.
+ * part (`ORD_HDR_2003`, `CustMst` split into parts) > data dictionary synonym > substring > one
+ * typo > comment or dictionary description > abbreviation (`cust` ↔ customer, `hdr` ↔ header, `qty`
+ * ↔ quantity, and compounds such as `CUSTMST` ↔ "customer master"); the words' points add up; a
+ * table outranks a column with the same points. Pass a snapshot seen through the dictionary
+ * (`withDictionary`) for its text to count.
  * Best first, at most `limit`. Each distinct name is scored once, and only the returned matches are
  * built as objects, so a warm search over 5,000 tables × 15 columns costs milliseconds.
  */
@@ -190,7 +247,7 @@ export function searchSnapshot(snapshot: SchemaSnapshot, query: string, limit: n
   const words = queryWords(query);
   if (words.length === 0) return [];
   const index = indexOf(snapshot);
-  const comments = commentHits(index, words);
+  const comments = textHits(index, words);
   const { hits, covers } = collectHits(index, words);
   const buckets: Bucket[] = [];
   const scored = new Uint8Array(index.groups.length);
@@ -203,12 +260,12 @@ export function searchSnapshot(snapshot: SchemaSnapshot, query: string, limit: n
     let columns: number[] | undefined;
     for (const id of group.members) {
       const mentioned = comments.size > 0 ? comments.get(id) : undefined;
-      const extra = mentioned?.filter((w) => !hit.strong.has(w));
+      const extra = mentioned?.filter((h) => !hit.strong.has(h.word));
       if (extra !== undefined && extra.length > 0) {
         buckets.push({
-          score: hit.score + (id % 2 === 0 ? 1 : 0) + SCORE.comment * extra.length,
-          matched: hit.matched,
-          reason: `${hit.reason}; ${commentReason(extra)}`,
+          score: hit.score + (id % 2 === 0 ? 1 : 0) + textPoints(extra),
+          matched: strongest(hit.matched, extra),
+          reason: `${hit.reason}; ${textReason(extra)}`,
           members: [id],
         });
       } else if (id % 2 === 0) {
@@ -225,41 +282,63 @@ export function searchSnapshot(snapshot: SchemaSnapshot, query: string, limit: n
       buckets.push({ score: hit.score, matched: hit.matched, reason: hit.reason, members: columns });
     scored[g] = 1;
   }
-  // Names that matched nothing but whose comment did.
+  // Names that matched nothing but whose comment or dictionary text did.
   for (const [id, found] of comments) {
     if (scored[index.memberGroup[id]!] === 1) continue;
     buckets.push({
-      score: SCORE.comment * found.length + (id % 2 === 0 ? 1 : 0),
-      matched: 'comment',
-      reason: commentReason(found),
+      score: textPoints(found) + (id % 2 === 0 ? 1 : 0),
+      matched: strongest(undefined, found),
+      reason: textReason(found),
       members: [id],
     });
   }
   return top(buckets, index.rank, limit).map(([id, bucket]) => toMatch(snapshot, id, bucket));
 }
 
-function commentReason(found: readonly string[]): string {
-  return found.map((w) => `comment mentions "${w}"`).join('; ');
+const TEXT_REASON: Record<TextKind, string> = {
+  synonym: 'synonym has',
+  description: 'description mentions',
+  comment: 'comment mentions',
+};
+
+function textReason(found: readonly TextHit[]): string {
+  return found.map((h) => `${TEXT_REASON[h.kind]} "${h.word}"`).join('; ');
 }
 
-/** Member id → the query words (three letters or more) its comment has a word starting with. */
-function commentHits(index: SearchIndex, words: readonly string[]): Map<number, string[]> {
-  const hits = new Map<number, string[]>();
-  const { commentWords, commentMembers } = index;
+function textPoints(found: readonly TextHit[]): number {
+  let points = 0;
+  for (const h of found) points += SCORE[h.kind];
+  return points;
+}
+
+function strongest(name: MatchKind | undefined, found: readonly TextHit[]): MatchKind {
+  let best = name;
+  for (const h of found) if (best === undefined || RANK[h.kind] < RANK[best]) best = h.kind;
+  return best!;
+}
+
+/**
+ * Member id → the query words its texts have a word starting with (words of three letters or more;
+ * a synonym's word also when equal, so "AR" finds a table with the synonym "AR invoices"), each word
+ * once per member with its strongest kind of text.
+ */
+function textHits(index: SearchIndex, words: readonly string[]): Map<number, TextHit[]> {
+  const hits = new Map<number, TextHit[]>();
   for (const w of words) {
-    if (w.length < 3) continue;
     const seen = new Set<number>();
-    for (
-      let i = lowerBound(commentWords, w);
-      i < commentWords.length && commentWords[i]!.startsWith(w);
-      i++
-    ) {
-      for (const id of commentMembers[i]!) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const list = hits.get(id);
-        if (list) list.push(w);
-        else hits.set(id, [w]);
+    for (const kind of TEXT_KINDS) {
+      const { words: sorted, members } = index.texts[kind];
+      if (sorted.length === 0) continue;
+      for (let i = lowerBound(sorted, w); i < sorted.length && sorted[i]!.startsWith(w); i++) {
+        // Short words match whole synonym words only: as prefixes they would match nearly anything.
+        if (w.length < 3 && (kind !== 'synonym' || sorted[i] !== w)) break;
+        for (const id of members[i]!) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          const list = hits.get(id);
+          if (list) list.push({ word: w, kind });
+          else hits.set(id, [{ word: w, kind }]);
+        }
       }
     }
   }

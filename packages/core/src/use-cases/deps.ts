@@ -1,5 +1,6 @@
 import type { QueryCache } from '../cache/query-cache.js';
 import type { DatabasePort, LoggerPort, MetricsPort } from '../ports.js';
+import type { DataDictionary } from '../schema/data-dictionary.js';
 import type { SchemaCache } from '../schema/schema-cache.js';
 
 /** Operator-set bounds for assistant queries (config: QUERY_* and DB_TIMEOUT). */
@@ -38,4 +39,10 @@ export interface UseCaseDeps {
   readonly schemaCache?: SchemaCache | undefined;
   /** Reuses answers of identical queries (QUERY_CACHE_TTL); absent means every query reaches the database. */
   readonly queryCache?: QueryCache | undefined;
+  /**
+   * The data dictionary overlay (DATA_DICTIONARY_PATH): descriptions, synonyms and units in schema
+   * answers; hidden tables and columns left out of them, and hidden tables refused by the statement
+   * guard. Absent: answers show the catalog as it is.
+   */
+  readonly dictionary?: DataDictionary | undefined;
 }

@@ -1,7 +1,8 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { type DatabaseFailure, dbFailure } from '../errors.js';
 import type { InferredRelationship, TableDetail, TableInfo, TableRef } from '../model.js';
-import { schemaCacheOf } from '../schema/default-schema-cache.js';
+import { detailWithDictionary, isHiddenTable } from '../schema/data-dictionary.js';
+import { schemaCacheOf, schemaViewOf } from '../schema/default-schema-cache.js';
 import { relationshipsOf, tableKey } from '../schema/relationships.js';
 import type { SchemaSnapshot } from '../schema/schema-snapshot.js';
 import type { UseCaseDeps } from './deps.js';
@@ -17,18 +18,28 @@ import { closestNames } from './name-matching.js';
  * are kept with that snapshot, so they are dropped with it when the fingerprint or the TTL says the
  * catalog changed; without a fingerprint a cached detail could outlive a change, so none is kept. A
  * name the adapter does not know is resolved against the snapshot, which also supplies suggestions.
- * @returns err(ObjectNotFound) with the closest existing names when no such table exists.
+ *
+ * With a data dictionary (`deps.dictionary`) a hidden table is answered exactly like one that does
+ * not exist, hidden columns (and the keys and indexes naming them) are left out, and descriptions,
+ * synonyms, units and pii flags are added.
+ * @returns err(ObjectNotFound) with the closest existing names when no such table exists (or it is hidden).
  */
 export function describeTable(
   deps: UseCaseDeps,
   input: DescribeTableInput,
 ): ResultAsync<TableDetail, DatabaseFailure> {
   const ref = toTableRef(input);
+  // Before the adapter: nothing about a hidden table is read, and the answer is worded exactly like
+  // the one for a table that does not exist.
+  if (isHiddenTable(deps.dictionary, ref)) return hiddenAsAbsent(deps, ref);
   // Inferred relationships need the whole catalog's columns and keys (on 5,000 tables ~0.8 s to
   // read, against ~6 ms for one table's detail). So they are added only when the schema cache
   // already holds them; otherwise the declared detail answers at once and the catalog is read in
   // the background, for the next describe_table and find_join_path. A failure reads no catalog.
-  return detailOf(deps, ref).andThen((detail) => {
+  return detailOf(deps, ref).andThen((declared) => {
+    // The name resolved (case, schema) may land on a hidden table the input did not spell as such.
+    const detail = detailWithDictionary(declared, deps.dictionary);
+    if (detail === undefined) return hiddenAsAbsent(deps, ref);
     const cache = schemaCacheOf(deps);
     const warmInBackground = () => {
       void cache
@@ -39,8 +50,7 @@ export function describeTable(
       warmInBackground();
       return okAsync(detail);
     }
-    return cache
-      .snapshot(deps.db, { schema: ref.schema })
+    return schemaViewOf(deps, { schema: ref.schema })
       .map((snapshot) => {
         if (snapshot.columns !== undefined && snapshot.keys !== undefined)
           return withInferred(detail, snapshot);
@@ -113,17 +123,21 @@ function fromAdapter(deps: UseCaseDeps, ref: TableRef): ResultAsync<TableDetail,
   // Fast path: one catalog round trip when the caller spelled the name exactly.
   return deps.db.describeTable(ref).orElse((failure) => {
     if (failure.kind !== 'ObjectNotFound' || failure.objectType !== 'table') return errAsync(failure);
-    return schemaCacheOf(deps)
-      .snapshot(deps.db, { schema: ref.schema })
-      .andThen((snapshot) => {
-        const candidates = snapshot.tablesNamed(ref.name, ref.schema);
-        const only = candidates.length === 1 ? candidates[0] : undefined;
-        if (only !== undefined && (only.name !== ref.name || only.schema !== ref.schema)) {
-          return deps.db.describeTable({ schema: only.schema, name: only.name });
-        }
-        return errAsync(notFound(ref, snapshot.filter(ref.schema, undefined)));
-      });
+    return schemaViewOf(deps, { schema: ref.schema }).andThen((snapshot) => {
+      const candidates = snapshot.tablesNamed(ref.name, ref.schema);
+      const only = candidates.length === 1 ? candidates[0] : undefined;
+      if (only !== undefined && (only.name !== ref.name || only.schema !== ref.schema)) {
+        return deps.db.describeTable({ schema: only.schema, name: only.name });
+      }
+      return errAsync(notFound(ref, snapshot.filter(ref.schema, undefined)));
+    });
   });
+}
+
+function hiddenAsAbsent(deps: UseCaseDeps, ref: TableRef): ResultAsync<TableDetail, DatabaseFailure> {
+  return schemaViewOf(deps, { schema: ref.schema })
+    .orElse(() => okAsync(undefined))
+    .andThen((view) => errAsync(notFound(ref, view?.filter(ref.schema, undefined) ?? [])));
 }
 
 /** The most recently described tables of one snapshot: a bounded LRU, as details vary in size. */

@@ -8,7 +8,8 @@ import { limitsFor, type RunQueryOptions, recordOutcome } from './run-read-only-
 
 /**
  * The database's plan for a read-only statement; the statement itself is never executed.
- * @returns err(ReadOnlyViolation) when the guard refuses it, err(Unsupported) when the adapter cannot explain.
+ * @returns err(ReadOnlyViolation) when the guard refuses it, err(PermissionDenied) when it names a table the
+ * data dictionary hides, err(Unsupported) when the adapter cannot explain.
  */
 export function explainQuery(
   deps: UseCaseDeps,
@@ -20,7 +21,10 @@ export function explainQuery(
       dbFailure('Unsupported', { feature: 'explain_query', message: 'adapter cannot explain' }),
     );
   }
-  const checked = checkReadOnlySql(input.sql, deps.db.dialect, { maxLength: deps.policy.maxSqlLength });
+  const checked = checkReadOnlySql(input.sql, deps.db.dialect, {
+    maxLength: deps.policy.maxSqlLength,
+    hiddenTables: deps.dictionary?.hiddenTableNames,
+  });
   if (checked.isErr())
     return recordOutcome(deps, 'explain_query', input.sql, options, errAsync(checked.error));
   return recordOutcome(

@@ -1,7 +1,7 @@
 import { err, ok, type Result, type ResultAsync } from 'neverthrow';
 import { type DatabaseFailure, dbFailure } from '../errors.js';
 import type { Dialect, JoinHop, JoinPath, TableRef } from '../model.js';
-import { schemaCacheOf } from '../schema/default-schema-cache.js';
+import { schemaViewOf } from '../schema/default-schema-cache.js';
 import { type Relationships, relationshipsOf, tableKey } from '../schema/relationships.js';
 import type { SchemaSnapshot } from '../schema/schema-snapshot.js';
 import type { UseCaseDeps } from './deps.js';
@@ -28,27 +28,26 @@ export function findJoinPath(
   input: FindJoinPathInput,
 ): ResultAsync<JoinPath, DatabaseFailure> {
   const maxHops = input.max_hops ?? DEFAULT_MAX_HOPS;
-  return schemaCacheOf(deps)
-    .snapshot(deps.db, { schema: input.schema, columns: true, keys: true })
-    .andThen((snapshot) => {
-      const from = resolveTable(snapshot, toTableRef({ table: input.from, schema: input.schema }), 'from');
-      if (from.isErr()) return err(from.error);
-      const to = resolveTable(snapshot, toTableRef({ table: input.to, schema: input.schema }), 'to');
-      if (to.isErr()) return err(to.error);
-      const hops = shortestJoinPath(relationshipsOf(snapshot), from.value, to.value, maxHops);
-      if (hops === undefined) {
-        const a = displayName(from.value);
-        const b = displayName(to.value);
-        return err(
-          dbFailure('InvalidInput', {
-            field: 'to',
-            reason: `no join path from ${a} to ${b} within ${maxHops} hops over declared and inferred relationships. Raise max_hops, or describe_table both tables and join through columns you choose.`,
-            message: `no join path from ${a} to ${b} within ${maxHops} hops`,
-          }),
-        );
-      }
-      return ok({ from: from.value, to: to.value, hops, sql: joinSql(deps.db.dialect, from.value, hops) });
-    });
+  // Through the dictionary's view: a path never routes through a hidden table or column.
+  return schemaViewOf(deps, { schema: input.schema, columns: true, keys: true }).andThen((snapshot) => {
+    const from = resolveTable(snapshot, toTableRef({ table: input.from, schema: input.schema }), 'from');
+    if (from.isErr()) return err(from.error);
+    const to = resolveTable(snapshot, toTableRef({ table: input.to, schema: input.schema }), 'to');
+    if (to.isErr()) return err(to.error);
+    const hops = shortestJoinPath(relationshipsOf(snapshot), from.value, to.value, maxHops);
+    if (hops === undefined) {
+      const a = displayName(from.value);
+      const b = displayName(to.value);
+      return err(
+        dbFailure('InvalidInput', {
+          field: 'to',
+          reason: `no join path from ${a} to ${b} within ${maxHops} hops over declared and inferred relationships. Raise max_hops, or describe_table both tables and join through columns you choose.`,
+          message: `no join path from ${a} to ${b} within ${maxHops} hops`,
+        }),
+      );
+    }
+    return ok({ from: from.value, to: to.value, hops, sql: joinSql(deps.db.dialect, from.value, hops) });
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { errAsync, type ResultAsync } from 'neverthrow';
 import { type DatabaseFailure, dbFailure } from '../errors.js';
 import type { TableInfo, TableRef } from '../model.js';
-import { schemaCacheOf } from '../schema/default-schema-cache.js';
+import { schemaViewOf } from '../schema/default-schema-cache.js';
 import { indexAfter } from '../schema/schema-snapshot.js';
 import type { UseCaseDeps } from './deps.js';
 import type { ListTablesInput } from './inputs.js';
@@ -60,21 +60,19 @@ export function listTables(
       );
     }
   }
-  return schemaCacheOf(deps)
-    .snapshot(deps.db, { schema: input.schema })
-    .map((snapshot) => {
-      const matching = snapshot.filter(input.schema, input.pattern);
-      const start = after === undefined ? 0 : indexAfter(matching, after);
-      const end = pageEnd(matching, start, limit);
-      const page = matching.slice(start, end);
-      const last = page[page.length - 1];
-      const nextCursor =
-        end < matching.length && last !== undefined
-          ? encodeCursor(last, filterKey, snapshot.version)
-          : undefined;
-      const budgetLimited = end < Math.min(matching.length, start + limit) ? true : undefined;
-      return { tables: page, total: matching.length, nextCursor, budgetLimited };
-    });
+  return schemaViewOf(deps, { schema: input.schema }).map((snapshot) => {
+    const matching = snapshot.filter(input.schema, input.pattern);
+    const start = after === undefined ? 0 : indexAfter(matching, after);
+    const end = pageEnd(matching, start, limit);
+    const page = matching.slice(start, end);
+    const last = page[page.length - 1];
+    const nextCursor =
+      end < matching.length && last !== undefined
+        ? encodeCursor(last, filterKey, snapshot.version)
+        : undefined;
+    const budgetLimited = end < Math.min(matching.length, start + limit) ? true : undefined;
+    return { tables: page, total: matching.length, nextCursor, budgetLimited };
+  });
 }
 
 /** Where the page starting at `start` ends: at `limit` tables or the token budget, at least one table. */
@@ -90,14 +88,15 @@ function pageEnd(tables: readonly TableInfo[], start: number, limit: number): nu
   return i;
 }
 
-/** Tokens of one rendered line: schema|name|kind|rows~|comment. */
+/** Tokens of one rendered line: schema|name|kind|rows~|comment (or description). */
 export function estimateTokens(t: TableInfo): number {
   const chars =
     (t.schema?.length ?? 0) +
     t.name.length +
     t.kind.length +
     (t.rowEstimate === undefined ? 0 : String(t.rowEstimate).length) +
-    (t.comment?.length ?? 0) +
+    // The text shows the dictionary's description instead of the comment when there is one.
+    ((t.description ?? t.comment)?.length ?? 0) +
     5;
   return Math.ceil(chars / CHARS_PER_TOKEN);
 }

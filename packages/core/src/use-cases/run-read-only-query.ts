@@ -23,14 +23,18 @@ export interface RunQueryOptions {
 /**
  * Checks `sql` with the statement guard, then runs it read-only within the policy's bounds.
  * @returns err(ReadOnlyViolation | LimitExceeded | InvalidInput) before touching the database when the
- * guard refuses; err(Timeout | Cancelled | PoolExhausted | …) from the adapter.
+ * guard refuses, err(PermissionDenied) when the SQL names a table the data dictionary hides;
+ * err(Timeout | Cancelled | PoolExhausted | …) from the adapter.
  */
 export function runReadOnlyQuery(
   deps: UseCaseDeps,
   input: RunQueryInput,
   options: RunQueryOptions = {},
 ): ResultAsync<QueryResult, DatabaseFailure> {
-  const checked = checkReadOnlySql(input.sql, deps.db.dialect, { maxLength: deps.policy.maxSqlLength });
+  const checked = checkReadOnlySql(input.sql, deps.db.dialect, {
+    maxLength: deps.policy.maxSqlLength,
+    hiddenTables: deps.dictionary?.hiddenTableNames,
+  });
   if (checked.isErr()) {
     return recordOutcome(deps, 'run_query', input.sql, options, errAsync(checked.error));
   }
