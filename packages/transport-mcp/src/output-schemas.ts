@@ -21,6 +21,9 @@ const tableInfo = z.object({
   kind: z.string().describe('table, view, materialized_view or foreign_table'),
   rowEstimate: z.number().optional().describe('From statistics; absent when unknown.'),
   comment: z.string().optional(),
+  description: z.string().optional().describe("From the operator's data dictionary."),
+  synonyms: z.array(z.string()).optional().describe('Other names for it, from the data dictionary.'),
+  pii: z.boolean().optional().describe('The data dictionary marks it as personal data.'),
 });
 
 /** `list_tables`: one page of tables. */
@@ -64,6 +67,10 @@ export const describeTableOutput = z.object({
       default: z.string().optional(),
       primaryKeyPosition: z.number().int().optional(),
       comment: z.string().optional(),
+      description: z.string().optional().describe("From the operator's data dictionary."),
+      synonyms: z.array(z.string()).optional(),
+      unit: z.string().optional().describe('Unit of the values, from the data dictionary.'),
+      pii: z.boolean().optional().describe('The data dictionary marks it as personal data.'),
     }),
   ),
   primaryKey: z.array(z.string()),
@@ -125,7 +132,7 @@ export const searchSchemaOutput = z.object({
         .string()
         .optional()
         .describe(
-          'The strongest kind of evidence: exact, prefix, part, substring, typo, comment or abbreviation.',
+          'The strongest kind of evidence: exact, prefix, part, synonym, substring, typo, comment, description or abbreviation.',
         ),
       reason: z.string(),
     }),

@@ -1,5 +1,6 @@
 import type {
   CellValue,
+  ColumnInfo,
   ForeignKeyInfo,
   InferredRelationship,
   JoinPath,
@@ -66,7 +67,8 @@ export function renderTableList(output: ListTablesOutput): string {
         escapeField(t.name),
         t.kind,
         t.rowEstimate === undefined ? '' : String(t.rowEstimate),
-        escapeField(t.comment ?? ''),
+        // The operator's dictionary description, when there is one, says more than a legacy comment.
+        escapeField(t.description ?? t.comment ?? ''),
       ]),
     ),
   ];
@@ -76,11 +78,15 @@ export function renderTableList(output: ListTablesOutput): string {
 
 /**
  * `describe_table`: a title line, a compact column table (name, type, nullable, default, pk
- * position, comment), then primary key, foreign keys both ways and indexes, one per line.
+ * position, comment), then primary key, foreign keys both ways and indexes, one per line. Data
+ * dictionary text joins the comment: description, `[unit: …]`, `[pii]`, `(aka: …)`.
  */
 export function renderTableDetail(detail: TableDetail): string {
   const { table } = detail;
   const lines = [`${table.kind} ${renderTableName(table)}${describeSize(table)}${describeComment(table)}`];
+  if (table.synonyms !== undefined && table.synonyms.length > 0) {
+    lines.push(`aka: ${oneLine(table.synonyms.join(', '))}`);
+  }
   lines.push(joinFields(['column', 'type', 'null', 'default', 'pk', 'comment']));
   for (const c of detail.columns) {
     lines.push(
@@ -90,7 +96,7 @@ export function renderTableDetail(detail: TableDetail): string {
         c.nullable ? 'yes' : 'no',
         escapeField(c.default ?? ''),
         c.primaryKeyPosition === undefined ? '' : String(c.primaryKeyPosition),
-        escapeField(c.comment ?? ''),
+        escapeField(columnNotes(c)),
       ]),
     );
   }
@@ -217,7 +223,23 @@ function describeSize(table: TableInfo): string {
 }
 
 function describeComment(table: TableInfo): string {
-  return table.comment ? ` — ${oneLine(table.comment)}` : '';
+  const text = noteText(table.description, table.comment);
+  return `${text ? ` — ${oneLine(text)}` : ''}${table.pii ? ' [pii]' : ''}`;
+}
+
+/** Description and comment, both when they differ (a curated description, then the catalog's comment). */
+function noteText(description: string | undefined, comment: string | undefined): string {
+  if (!description) return comment ?? '';
+  return comment && comment !== description ? `${description} / ${comment}` : description;
+}
+
+function columnNotes(c: ColumnInfo): string {
+  let text = noteText(c.description, c.comment);
+  if (c.unit) text += `${text ? ' ' : ''}[unit: ${c.unit}]`;
+  if (c.pii) text += `${text ? ' ' : ''}[pii]`;
+  if (c.synonyms !== undefined && c.synonyms.length > 0)
+    text += `${text ? ' ' : ''}(aka: ${c.synonyms.join(', ')})`;
+  return text;
 }
 
 function joinFields(fields: readonly string[]): string {

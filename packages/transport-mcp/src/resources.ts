@@ -1,6 +1,7 @@
 import {
   type DatabaseFailure,
   describeTable,
+  isHiddenTable,
   type LoggerPort,
   listTables,
   type TableInfo,
@@ -79,11 +80,12 @@ export function registerResources(server: McpServer, deps: UseCaseDeps, responde
 
 /**
  * Table names starting with `prefix` (case-insensitive), schema-qualified when the table lives
- * outside the default schema so the completed value resolves to exactly that table.
+ * outside the default schema so the completed value resolves to exactly that table. Tables the data
+ * dictionary hides are never offered.
  * @returns an empty list when the catalog cannot be read: completion is a convenience, never an error.
  */
 export async function completeTableNames(
-  deps: Pick<UseCaseDeps, 'db'>,
+  deps: Pick<UseCaseDeps, 'db' | 'dictionary'>,
   prefix: string,
   logger?: LoggerPort,
 ): Promise<string[]> {
@@ -104,8 +106,9 @@ export async function completeTableNames(
   const names = tables
     .filter(
       (t) =>
-        t.name.toLowerCase().startsWith(wanted) ||
-        completionName(t, deps.db.capabilities.defaultSchema).toLowerCase().startsWith(wanted),
+        (t.name.toLowerCase().startsWith(wanted) ||
+          completionName(t, deps.db.capabilities.defaultSchema).toLowerCase().startsWith(wanted)) &&
+        !isHiddenTable(deps.dictionary, t),
     )
     .map((t) => completionName(t, deps.db.capabilities.defaultSchema));
   // All of them: the SDK sends the first 100 with `total` and `hasMore`.
