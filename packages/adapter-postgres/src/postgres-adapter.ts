@@ -26,7 +26,6 @@ import {
 } from '@legacybridge/core';
 import { errAsync, okAsync, type Result, ResultAsync } from 'neverthrow';
 import type pg from 'pg';
-import Cursor from 'pg-cursor';
 import type { DescribeForeignKey, DescribeRow, TableRow } from './postgres-catalog-sql.js';
 import * as catalog from './postgres-catalog-sql.js';
 import {
@@ -71,6 +70,11 @@ export const POSTGRES_CAPABILITIES: DatabaseCapabilities = {
 // arrive, so memory holds the cap, not the batch).
 const FETCH_BATCH = 1_000;
 
+// A plan's own caps: lines of a text plan (what pg-cursor's single read took before), and the least
+// byte budget of a JSON plan (one row; a 50-way join's plan is a few hundred kB).
+const EXPLAIN_MAX_ROWS = 100_000;
+const EXPLAIN_MIN_BYTES = 4 * 1024 * 1024;
+
 // The client guard fires this long after the server's statement_timeout should have, so the server
 // (which names the cause precisely) normally wins and the connection stays reusable.
 const CLIENT_TIMEOUT_GRACE_MS = 250;
@@ -82,8 +86,6 @@ type StopReason = 'timeout' | 'cancel' | 'close';
 interface Guard {
   /** Races a driver promise with the hard stop that follows an unacknowledged cancel. */
   wrap<T>(promise: Promise<T>): Promise<T>;
-  /** Work to finish on the connection before its reset and release (e.g. closing a cursor). */
-  defer(task: () => Promise<unknown>): void;
   /** The work proved the session clean (its pipeline reset it): no reset before reuse. */
   clean(): void;
 }
@@ -96,8 +98,8 @@ interface LeaseOptions {
 }
 
 /**
- * A DatabasePort over PostgreSQL through pg: pooled, read-only sessions, results streamed through a
- * cursor and cut at the row and byte caps, queries cancelled on the server. Opens nothing until the
+ * A DatabasePort over PostgreSQL through pg: pooled, read-only sessions, results read through one
+ * pipelined round trip and cut at the row and byte caps, queries cancelled on the server. Opens nothing until the
  * first request.
  * @throws TypeError when `config` is invalid (use `parsePostgresConfig` to get the failure as data).
  */
@@ -159,9 +161,8 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
 
   // Resets (when caller SQL ran) and returns a connection without holding up the caller; a reset
   // that fails or hangs destroys the connection instead.
-  const finish = (lease: Lease, deferred: (() => Promise<unknown>)[], userSql: boolean): void => {
-    const resetSql = userSql ? resetSessionSql(lease.timeoutMs, config.statementTimeoutMs) : undefined;
-    if (deferred.length === 0 && resetSql === undefined) {
+  const finish = (lease: Lease, userSql: boolean): void => {
+    if (!userSql) {
       lease.release();
       return;
     }
@@ -171,8 +172,9 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
       config.cancelGraceMs + config.connectTimeoutMs,
     );
     (async () => {
-      for (const task of deferred) await task();
-      for (const statement of resetSql ?? []) await lease.client.query(statement);
+      for (const statement of resetSessionSql(lease.timeoutMs, config.statementTimeoutMs)) {
+        await lease.client.query(statement);
+      }
     })().then(
       () => {
         clearTimeout(timer);
@@ -236,7 +238,6 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
       const onAbort = () => interrupt('cancel');
       options.signal?.addEventListener('abort', onAbort, { once: true });
       inflight.add(interrupt);
-      const deferred: (() => Promise<unknown>)[] = [];
       let dirty = options.userSql;
       const cleanup = () => {
         clearTimeout(timer);
@@ -247,19 +248,18 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
       try {
         const value = await work(lease, {
           wrap: (promise) => Promise.race([promise, hard]),
-          defer: (task) => deferred.push(task),
           clean: () => {
             dirty = false;
           },
         });
         cleanup();
         if (reason !== undefined) lease.release(true);
-        else finish(lease, deferred, dirty);
+        else finish(lease, dirty);
         return value;
       } catch (error) {
         cleanup();
         if (reason !== undefined || !reusableAfter(error)) lease.release(true);
-        else finish(lease, [], options.userSql);
+        else finish(lease, options.userSql);
         if (reason !== undefined) throw stopFailure(reason, options.timeoutMs);
         throw error;
       }
@@ -294,6 +294,32 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
       types.set(Number(row.oid), typeInfoFromCatalog({ ...row, elementOid: Number(row.element_oid) }));
     }
     for (const oid of oids) if (!types.has(oid)) types.set(oid, { name: `oid ${oid}`, logical: 'other' });
+  };
+
+  /**
+   * Caller SQL (already through the guard) as one pipelined round trip: read-only transaction, the
+   * statement cut at the caps, the in-pipeline reset, ROLLBACK (postgres-session.ts). The extended
+   * protocol's single Parse refuses a second statement, so nothing can follow the caller's.
+   */
+  const readPipelined = async (
+    lease: Lease,
+    guard: Guard,
+    sql: string,
+    limits: QueryLimits,
+  ): Promise<PipelineRead> => {
+    const pipeline = new ReadPipeline({
+      ...readOnlyPipelineSql(lease.timeoutMs === limits.timeoutMs ? undefined : limits.timeoutMs),
+      sql,
+      maxRows: limits.maxRows,
+      maxBytes: limits.maxBytes,
+      batchRows: FETCH_BATCH,
+      rowBytes: rowBytesOf(config.maxBinaryBytes),
+    });
+    lease.client.query(pipeline as unknown as pg.Submittable);
+    const read = await guard.wrap(pipeline.done);
+    // Idle after the whole pipeline: the ROLLBACK and the reset ran, nothing is left to undo.
+    if (transactionStatus(lease.client) === 'I') guard.clean();
+    return read;
   };
 
   const port: DatabasePort = {
@@ -398,19 +424,7 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
     executeReadOnly(query: ReadOnlyQuery, limits: QueryLimits, signal?: AbortSignal) {
       const started = performance.now();
       return withLease({ timeoutMs: limits.timeoutMs, signal, userSql: true }, async (lease, guard) => {
-        // One round trip: read-only transaction, the statement cut at the caps, reset, rollback.
-        const pipeline = new ReadPipeline({
-          ...readOnlyPipelineSql(lease.timeoutMs === limits.timeoutMs ? undefined : limits.timeoutMs),
-          sql: query.sql,
-          maxRows: limits.maxRows,
-          maxBytes: limits.maxBytes,
-          batchRows: FETCH_BATCH,
-          rowBytes: rowBytesOf(config.maxBinaryBytes),
-        });
-        lease.client.query(pipeline as unknown as pg.Submittable);
-        const read = await guard.wrap(pipeline.done);
-        // Idle after the whole pipeline: the ROLLBACK and the reset ran, nothing is left to undo.
-        if (transactionStatus(lease.client) === 'I') guard.clean();
+        const read = await readPipelined(lease, guard, query.sql, limits);
         const unknown = [...new Set(read.fields.map((f) => f.dataTypeID))].filter((oid) => !types.has(oid));
         if (unknown.length > 0) await resolveTypes(lease.client, guard, unknown);
         return toQueryResult(read, types, config.maxBinaryBytes, started);
@@ -418,14 +432,29 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
     },
 
     explain(query: ReadOnlyQuery, limits: QueryLimits, signal?: AbortSignal) {
+      // A plan is one JSON row (or one text line per node for the caller's own EXPLAIN): the query's
+      // caps are for result sets, so a plan gets its own, as before (pg-cursor read 100,000 rows).
+      const planLimits = {
+        ...limits,
+        maxRows: EXPLAIN_MAX_ROWS,
+        maxBytes: Math.max(limits.maxBytes, EXPLAIN_MIN_BYTES),
+      };
       return withLease({ timeoutMs: limits.timeoutMs, signal, userSql: true }, async (lease, guard) => {
-        // A cursor keeps the extended protocol: a second statement after the first is refused.
         const own = query.statementKind === 'explain';
-        const sql = own ? query.sql : catalog.explainSql(query.sql);
-        const cursor = lease.client.query(new Cursor(sql, undefined, { rowMode: 'array' }));
-        const rows = (await guard.wrap(cursor.read(100_000))) as unknown[][];
-        guard.defer(() => cursor.close());
-        return toQueryPlan(rows, own);
+        const read = await readPipelined(
+          lease,
+          guard,
+          own ? query.sql : catalog.explainSql(query.sql),
+          planLimits,
+        );
+        if (read.truncatedBy === 'bytes' && read.rows.length === 0) {
+          throw dbFailure('LimitExceeded', {
+            limit: 'bytes',
+            max: planLimits.maxBytes,
+            message: `the plan is larger than ${planLimits.maxBytes} bytes`,
+          });
+        }
+        return toQueryPlan(read);
       });
     },
 
@@ -500,13 +529,19 @@ interface PlanNode {
 
 const CONDITIONS = ['Index Cond', 'Hash Cond', 'Merge Cond', 'Join Filter', 'Filter', 'Recheck Cond'];
 
-function toQueryPlan(rows: unknown[][], own: boolean): QueryPlan {
-  const first = rows[0]?.[0];
-  const parsed = typeof first === 'string' && own ? tryJson(first) : first;
+// json: FORMAT JSON (ours, or the caller's own EXPLAIN); text/xml/yaml plans arrive as text lines.
+const JSON_OID = 114;
+
+function toQueryPlan(read: PipelineRead): QueryPlan {
+  const first = read.rows[0]?.[0];
+  const parsed =
+    read.fields[0]?.dataTypeID === JSON_OID && typeof first === 'string' ? tryJson(first) : undefined;
   const root = Array.isArray(parsed) ? (parsed[0] as { Plan?: PlanNode } | undefined)?.Plan : undefined;
   if (root === undefined) {
     // The caller's own EXPLAIN in text form: one line per row already.
-    return { dialect: 'postgres', text: rows.map((r) => String(r[0])).join('\n') };
+    const lines = read.rows.map((r) => String(r[0]));
+    if (read.truncatedBy !== undefined) lines.push(`… plan cut after ${lines.length} lines`);
+    return { dialect: 'postgres', text: lines.join('\n') };
   }
   const lines: string[] = [];
   renderPlan(root, 0, lines);

@@ -93,7 +93,7 @@ const PG_CONNECTION_TEXT =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed|Cannot use a pool after calling end|Client has already been connected|The server does not support SSL connections|unexpected end of|ended by the other party/i;
 
 /**
- * Converts anything thrown by pg, pg-cursor or a socket into a DatabaseFailure. Server text goes to
+ * Converts anything thrown by pg or a socket into a DatabaseFailure. Server text goes to
  * `publicDetail` only for statement errors (syntax, unknown names, data errors), which echo the
  * caller's own SQL and data they may read; connection errors never expose hosts or users.
  * @returns a failure of the kind matching the SQLSTATE, errno or pg message; `DriverError` when nothing matches.

@@ -1,4 +1,4 @@
-import type { DatabasePort, QueryLimits } from '@legacybridge/core';
+import type { DatabasePort, QueryLimits, ReadOnlyQuery } from '@legacybridge/core';
 import { unsafeAssumeReadOnly } from '@legacybridge/core/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPostgresAdapter } from '../src/index.js';
@@ -11,6 +11,8 @@ import {
 
 const unavailable = await postgresUnavailable();
 const q = (sql: string) => unsafeAssumeReadOnly(sql, 'postgres');
+// The caller's own EXPLAIN, as the guard would classify it (statements the guard refuses included).
+const ownExplain = (sql: string): ReadOnlyQuery => ({ ...q(sql), statementKind: 'explain' });
 const limits = (over: Partial<QueryLimits> = {}): QueryLimits => ({
   maxRows: 100,
   maxBytes: 1_000_000,
@@ -337,6 +339,65 @@ describeWithPostgres('postgres adapter (real server)', unavailable, () => {
       await adapter.explain(q('SELECT 1; DELETE FROM sales.order_notes'), limits())
     )._unsafeUnwrapErr();
     expect(write.kind).toBe('SyntaxError');
+  });
+
+  it("explains the caller's own EXPLAIN in text and JSON form, through the read-only pipeline", async () => {
+    const text = (
+      await adapter.explain(ownExplain('EXPLAIN SELECT * FROM sales.orders WHERE customer_id = 1'), limits())
+    )._unsafeUnwrap();
+    expect(text.text).toMatch(/Scan on orders/);
+    expect(text.raw).toBeUndefined();
+    const json = (
+      await adapter.explain(ownExplain('EXPLAIN (FORMAT JSON) SELECT * FROM sales.customers'), limits())
+    )._unsafeUnwrap();
+    expect(json.text).toMatch(/^Seq Scan on customers /);
+    expect(json.estimatedCost).toBeGreaterThan(0);
+    expect(Array.isArray(json.raw)).toBe(true);
+    // EXPLAIN ANALYZE executes: inside the read-only transaction, so a write is refused ...
+    const write = (
+      await adapter.explain(
+        ownExplain("EXPLAIN ANALYZE INSERT INTO sales.customers VALUES (9, 'x')"),
+        limits(),
+      )
+    )._unsafeUnwrapErr();
+    expect(write.kind).toBe('ReadOnlyViolation');
+    // ... and what it leaves in the session (an advisory lock) is reset with the pipeline.
+    const one = createPostgresAdapter({ url: db.url, pool: { size: 1, maxOverflow: 0 } });
+    try {
+      const pid = (await one.executeReadOnly(q('SELECT pg_backend_pid()'), limits()))._unsafeUnwrap()
+        .rows[0]?.[0];
+      (
+        await one.explain(ownExplain('EXPLAIN ANALYZE SELECT pg_advisory_lock(4242)'), limits())
+      )._unsafeUnwrap();
+      const locks = await db.admin.query(
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242",
+      );
+      expect(locks.rows[0].n).toBe(0);
+      // Same backend: the pipeline reset it, nothing reconnected.
+      expect(
+        (await one.executeReadOnly(q('SELECT pg_backend_pid()'), limits()))._unsafeUnwrap().rows[0]?.[0],
+      ).toBe(pid);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('explain is cancelled on the server and times out like a query', async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    const running = adapter.explain(
+      ownExplain('EXPLAIN ANALYZE SELECT pg_sleep(30)'),
+      limits({ timeoutMs: 60_000 }),
+      controller.signal,
+    );
+    setTimeout(() => controller.abort(), 200);
+    expect((await running)._unsafeUnwrapErr().kind).toBe('Cancelled');
+    const timedOut = (
+      await adapter.explain(ownExplain('EXPLAIN ANALYZE SELECT pg_sleep(30)'), limits({ timeoutMs: 300 }))
+    )._unsafeUnwrapErr();
+    expect(timedOut.kind).toBe('Timeout');
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect((await adapter.executeReadOnly(q('SELECT 1'), limits()))._unsafeUnwrap().rows).toEqual([[1]]);
   });
 
   it('answers a catalog fingerprint that stays put until the catalog changes', async () => {
