@@ -15,6 +15,7 @@ const GROUPS = [
   ['Rate limiting', /^RATE_LIMIT_/],
   ['Metrics', /^METRICS_/],
   ['Schema cache', /^SCHEMA_CACHE_/],
+  ['Data dictionary', /^DATA_DICTIONARY_/],
   ['Query cache and shared state', /^(REDIS_|QUERY_CACHE_|CACHE_)/],
 ];
 

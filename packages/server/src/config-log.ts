@@ -56,6 +56,7 @@ export function effectiveConfiguration(config: AppConfig): Record<ConfigVariable
     SCHEMA_CACHE_MAX_ENTRIES: config.schemaCache.maxEntries,
     SCHEMA_CACHE_MAX_BYTES: config.schemaCache.maxBytes,
     SCHEMA_CACHE_CHECK_INTERVAL: seconds(config.schemaCache.checkIntervalMs),
+    DATA_DICTIONARY_PATH: config.dataDictionaryPath ?? null,
     REDIS_URL: url(config.redisUrl),
     QUERY_CACHE_TTL: seconds(config.queryCache.ttlMs),
     QUERY_CACHE_MAX_ENTRY_BYTES: config.queryCache.maxEntryBytes,

@@ -22,6 +22,7 @@ import {
 } from '@legacybridge/core';
 import { traceDatabase } from '@legacybridge/telemetry';
 import { err, ok, type Result } from 'neverthrow';
+import { chooseDataDictionary, type LoadedDictionary } from './data-dictionary.js';
 import { defaultDemoPath } from './demo/demo-path.js';
 import { ensureDemoDatabase } from './demo/ensure-demo.js';
 import { redactUrl } from './redact.js';
@@ -40,6 +41,8 @@ export interface Runtime {
   readonly source: DatabaseSource;
   /** What to log at startup; never contains a password. */
   readonly description: string;
+  /** The data dictionary in use (DATA_DICTIONARY_PATH, or the demo's), if any. */
+  readonly dictionary?: LoadedDictionary | undefined;
   /** Closes the adapter's pool. Idempotent. */
   close(): Promise<void>;
 }
@@ -63,7 +66,7 @@ export interface RuntimeInput {
  * cases' ports. Opens no connection: adapters connect on first use, because an MCP client in
  * `auto` mode starts a throwaway copy of a stdio server just to probe it.
  * @returns err(InvalidConfig) for an unsupported scheme (listing the supported ones), a malformed
- * URL, or a SQLite file that does not exist.
+ * URL, a SQLite file that does not exist, or a data dictionary that cannot be read or is invalid.
  */
 export function createRuntime(input: RuntimeInput): Result<Runtime, ConfigFailure> {
   const { config, urlSource } = input.settings;
@@ -75,6 +78,9 @@ export function createRuntime(input: RuntimeInput): Result<Runtime, ConfigFailur
 
   const definition = registry.resolve(url, variable);
   if (definition.isErr()) return err(definition.error);
+  // Before the adapter exists: a broken dictionary stops startup with nothing to close.
+  const dictionary = chooseDataDictionary(config.dataDictionaryPath, source.value.kind === 'demo');
+  if (dictionary.isErr()) return err(dictionary.error);
   if (source.value.kind === 'url' && definition.value.dialect === 'sqlite') {
     const missing = missingSqliteFile(url);
     if (missing !== undefined) {
@@ -107,11 +113,13 @@ export function createRuntime(input: RuntimeInput): Result<Runtime, ConfigFailur
       logger: input.logger.child({ component: 'schema-cache' }),
     }),
     queryCache: queryCache?.cache,
+    dictionary: dictionary.value?.dictionary,
   };
   return ok({
     deps,
     source: source.value,
     description: describeSource(source.value, db.value),
+    dictionary: dictionary.value,
     close: async () => {
       await db.value.close();
       await queryCache?.store.close();

@@ -112,6 +112,16 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
         config: effectiveConfiguration(settings.config),
         poolMax: rt.deps.db.poolStats().max,
       });
+      if (rt.dictionary !== undefined) {
+        const { dictionary, path, demo } = rt.dictionary;
+        logger.info('data dictionary', {
+          path,
+          demo,
+          tables: dictionary.tables.length,
+          columns: dictionary.columnCount,
+          hiddenTables: dictionary.tables.filter((t) => t.hidden).length,
+        });
+      }
       if (!settings.config.requireReadOnlyUser)
         return okAsync<Runtime, StartFailure>(rt).andThen(serve(false));
       return ResultAsync.fromSafePromise<ReadOnlyRefusal | undefined, StartFailure>(

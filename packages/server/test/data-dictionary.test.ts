@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { searchSchema } from '@legacybridge/core';
+import { createRecordingLogger } from '@legacybridge/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ADAPTERS } from '../src/adapters.js';
+import { chooseDataDictionary, demoDictionaryPath, loadDataDictionary } from '../src/data-dictionary.js';
+import { DEMO_TABLES, DEMO_VIEWS } from '../src/demo/demo-schema.js';
+import { createRuntime } from '../src/runtime.js';
+import { loadSettings } from '../src/settings.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lb-dict-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const write = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('loadDataDictionary', () => {
+  it('reads YAML, and JSON by its extension', () => {
+    const yaml = loadDataDictionary(
+      write('d.yaml', 'tables:\n  CUSTMST: { hidden: true }\n'),
+    )._unsafeUnwrap();
+    expect([...yaml.hiddenTableNames]).toEqual(['custmst']);
+    const json = loadDataDictionary(
+      write('d.json', '{"tables":{"A":{"columns":{"B":{"unit":"kg"}}}}}'),
+    )._unsafeUnwrap();
+    expect(json.columnCount).toBe(1);
+  });
+
+  it('refuses a table listed twice in YAML instead of silently keeping the last', () => {
+    const failure = loadDataDictionary(
+      write('twice.yaml', 'tables:\n  A: {}\n  A: { hidden: true }\n'),
+    )._unsafeUnwrapErr();
+    expect(failure.variable).toBe('DATA_DICTIONARY_PATH');
+    expect(failure.message).toMatch(/is not valid YAML: .*(unique|duplicate)/i);
+  });
+
+  it('says what is wrong with JSON, naming the file', () => {
+    const path = write('bad.json', '{"tables": ');
+    const failure = loadDataDictionary(path)._unsafeUnwrapErr();
+    expect(failure.message).toContain(`DATA_DICTIONARY_PATH: ${path}: is not valid JSON`);
+  });
+
+  it('shows at most five problems and counts the rest', () => {
+    const tables = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`T${i}`, { hiden: true }]));
+    const failure = loadDataDictionary(write('many.json', JSON.stringify({ tables })))._unsafeUnwrapErr();
+    expect(failure.message.match(/Unrecognized key/g)).toHaveLength(5);
+    expect(failure.message).toContain('(and 3 more)');
+  });
+
+  it('uses the shipped demo dictionary only when serving the demo without DATA_DICTIONARY_PATH', () => {
+    expect(demoDictionaryPath()).toMatch(/demo-dictionary\.yaml$/);
+    expect(chooseDataDictionary(undefined, false)._unsafeUnwrap()).toBeUndefined();
+    expect(chooseDataDictionary(undefined, true)._unsafeUnwrap()?.demo).toBe(true);
+    const own = write('own.yaml', 'tables: {}\n');
+    expect(chooseDataDictionary(own, true)._unsafeUnwrap()).toMatchObject({ path: own, demo: false });
+  });
+});
+
+describe('the shipped demo dictionary', () => {
+  it('matches the demo schema: every table and column it names exists, one table is hidden', async () => {
+    const settings = (await loadSettings({}))._unsafeUnwrap();
+    const logger = createRecordingLogger();
+    const runtime = createRuntime({
+      settings,
+      adapters: DEFAULT_ADAPTERS,
+      logger,
+      demoPath: join(dir, 'demo.db'),
+    })._unsafeUnwrap();
+    try {
+      expect(runtime.dictionary?.demo).toBe(true);
+      const dictionary = runtime.dictionary!.dictionary;
+      const named = dictionary.tables.map((t) => t.name).sort();
+      expect(named).toEqual([...DEMO_TABLES, ...DEMO_VIEWS].sort());
+      expect([...dictionary.hiddenTableNames]).toEqual(['x_tmp_bak_custmst_0311']);
+      // A search reads tables and columns: any entry naming something absent is logged as a warning.
+      const found = (await searchSchema(runtime.deps, { query: 'customer master' }))._unsafeUnwrap();
+      expect(found.matches[0]).toMatchObject({ table: 'CUSTMST', matched: 'synonym' });
+      expect(logger.lines.filter((l) => l.level === 'warn')).toEqual([]);
+    } finally {
+      await runtime.close();
+    }
+  });
+});
