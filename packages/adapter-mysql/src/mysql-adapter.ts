@@ -32,13 +32,17 @@ import {
   hasApplicableRoles,
   type IndexRow,
   indexesQuery,
-  listColumnsAllQuery,
-  listColumnsInSchemaQuery,
+  JSON_STORAGE_TYPE,
+  type JsonCheckRow,
+  jsonCheckedColumn,
+  jsonChecksQuery,
   listKeysQuery,
   listTablesAllQuery,
   listTablesInSchemaQuery,
   type PrivilegeRow,
   resolveColumnRows,
+  type SchemaColumnRow,
+  schemaColumnsQuery,
   serverInfoQuery,
   type TableRow,
   tableColumnsQuery,
@@ -98,17 +102,22 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
   let resetting = 0;
 
   /**
-   * Returns a session that ran caller SQL to the pool after COM_RESET_CONNECTION and the session
-   * settings — after every statement, failed or not: a view or stored function can set user
-   * variables, take GET_LOCK locks or create temporary tables while the SQL text names none of them,
-   * and the server's session-state tracking does not report GET_LOCK. Off the caller's path (the
-   * answer is already delivered; the two round trips cost ~0.3 ms on loopback), but the session keeps
-   * its slot until then, so the next lease of it always finds it clean. A reset slower than a connect
-   * may be, or failing, retires the session.
+   * Returns a session that ran caller SQL to the pool once its reset (COM_RESET_CONNECTION and the
+   * session settings) was answered — after every statement, failed or not: a view or stored function
+   * can set user variables, take GET_LOCK locks or create temporary tables while the SQL text names
+   * none of them, and the server's session-state tracking reports neither GET_LOCK nor `SELECT @v := 1`
+   * (mysql-session.ts). `pipelined` is the reset streamQuery wrote right behind the statement (no round
+   * trip of its own); without it, one is sent now. The session keeps its slot until the answer, so
+   * the next lease of it always finds it clean. A reset slower than a connect may be, or failing,
+   * retires the session.
    */
-  const resetThenRelease = (session: MysqlSession): void => {
+  const resetThenRelease = (session: MysqlSession, pipelined: Promise<boolean> | undefined): void => {
     resetting++;
-    void resetSession(session, config.connectTimeoutMs).then((ok) => {
+    const reset =
+      pipelined === undefined
+        ? resetSession(session, config.connectTimeoutMs)
+        : withDeadline(pipelined, config.connectTimeoutMs, 'session reset').catch(() => false);
+    void reset.then((ok) => {
       resetting--;
       pool.release(session, !ok);
     });
@@ -116,7 +125,10 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
 
   /** Runs `work` on a pooled session; every error is converted once, here. */
   const withSession = <T>(
-    work: (session: MysqlSession) => Promise<{ value: T; retire: boolean }>,
+    work: (
+      session: MysqlSession,
+      onReset: (reset: Promise<boolean>) => void,
+    ) => Promise<{ value: T; retire: boolean }>,
     context: MysqlErrorContext = {},
     signal?: AbortSignal,
     callerSql = false,
@@ -126,8 +138,11 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
         if (signal?.aborted) throw dbFailure('Cancelled', { message: 'cancelled before the query started' });
         const session = await pool.acquire(signal);
         let retire = true;
+        let pipelined: Promise<boolean> | undefined;
         try {
-          const out = await work(session);
+          const out = await work(session, (reset) => {
+            pipelined = reset;
+          });
           retire = out.retire;
           return out.value;
         } catch (error) {
@@ -135,7 +150,7 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
           retire = !(isMysqlDriverError(error) && error.errno !== undefined && error.fatal !== true);
           throw error;
         } finally {
-          if (!retire && callerSql) resetThenRelease(session);
+          if (!retire && callerSql) resetThenRelease(session, pipelined);
           else pool.release(session, retire);
         }
       })(),
@@ -161,11 +176,12 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     signal: AbortSignal | undefined,
   ): ResultAsync<Awaited<ReturnType<typeof streamQuery>>['result'], DatabaseFailure> =>
     withSession(
-      async (session) => {
+      async (session, onReset) => {
         await bounded(session, ensureTimeout(session, limits.timeoutMs), limits.timeoutMs);
         // A failed statement may still have set a variable or taken a lock: it is reset all the same.
         const outcome = await streamQuery(session, sql, limits, {
           maxBinaryBytes: config.maxBinaryBytes,
+          onReset,
           signal,
           graceMs: CLIENT_GUARD_GRACE_MS,
           kill: (threadId) => killQuery(config, threadId),
@@ -244,23 +260,13 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
     listColumns(filter) {
       const schema = schemaOf(filter?.schema);
       return catalog(async (session) => {
-        const { columns, isJson } = resolveColumnRows(
-          await rowsOf(
-            session,
-            schema === undefined
-              ? listColumnsAllQuery(session.flavour)
-              : listColumnsInSchemaQuery(session.flavour, schema),
-          ),
-        );
-        return columns.map(
-          (r): ColumnSummary => ({
-            table: { schema: r.schema_name, name: r.table_name },
-            name: r.column_name,
-            nativeType: r.column_type,
-            logicalType: logicalTypeOfColumn(r.data_type, r.column_type, isJson(r)),
-            comment: r.column_comment || undefined,
-          }),
-        );
+        const rows = await arrayRowsOf(session, schemaColumnsQuery(schema));
+        // MariaDB's JSON is LONGTEXT plus a json_valid check: a second read, only when it can matter.
+        const json =
+          session.flavour === 'mariadb' && rows.some((r) => r[4].toLowerCase() === JSON_STORAGE_TYPE)
+            ? jsonColumnKeys(await arrayRowsOf(session, jsonChecksQuery(schema)))
+            : undefined;
+        return columnSummaries(rows, json);
       });
     },
 
@@ -368,6 +374,75 @@ function bounded<T>(session: MysqlSession, work: Promise<T>, timeoutMs: number):
 
 function rowsOf<Row>(session: MysqlSession, query: CatalogQuery<Row>): Promise<Row[]> {
   return plainQuery<Row>(session.conn, query.sql, query.params);
+}
+
+/** A catalog query whose rows are arrays (cheaper to decode than objects: tens of thousands of rows). */
+function arrayRowsOf<Row extends readonly unknown[]>(
+  session: MysqlSession,
+  query: CatalogQuery<Row>,
+): Promise<Row[]> {
+  return plainQuery<Row>(session.conn, query.sql, query.params, true);
+}
+
+/** `schema\0table\0column` of every column a json_valid check marks as JSON. */
+function jsonColumnKeys(rows: readonly JsonCheckRow[]): ReadonlySet<string> {
+  const keys = new Set<string>();
+  for (const [schema, table, clause] of rows) {
+    const column = jsonCheckedColumn(clause);
+    if (column !== undefined) keys.add(`${schema}\u0000${table}\u0000${column}`);
+  }
+  return keys;
+}
+
+/**
+ * Column summaries grouped by table in (schema, table) order, each table's columns in ordinal order:
+ * the server answers without ORDER BY (see schemaColumnsQuery), so grouping and the sort of a few
+ * thousand table keys happen here. One `table` object per table, shared by its columns.
+ */
+function columnSummaries(
+  rows: readonly SchemaColumnRow[],
+  json: ReadonlySet<string> | undefined,
+): ColumnSummary[] {
+  type Group = { readonly columns: ColumnSummary[]; readonly ordinals: number[] };
+  const groups = new Map<string, Group>();
+  let key = '';
+  let group: Group | undefined;
+  let table: TableRef | undefined;
+  for (const [schemaName, tableName, name, ordinal, dataType, columnType, comment] of rows) {
+    // MariaDB and MySQL answer table by table, so the lookup runs once per table, not per column.
+    if (group === undefined || table?.name !== tableName || table.schema !== schemaName) {
+      key = `${schemaName}\u0000${tableName}`;
+      group = groups.get(key);
+      if (group === undefined) {
+        group = { columns: [], ordinals: [] };
+        groups.set(key, group);
+        table = { schema: schemaName, name: tableName };
+      } else {
+        table = group.columns[0]!.table;
+      }
+    }
+    group.columns.push({
+      table: table!,
+      name,
+      nativeType: columnType,
+      logicalType: logicalTypeOfColumn(dataType, columnType, json?.has(`${key}\u0000${name}`) === true),
+      comment: comment || undefined,
+    });
+    group.ordinals.push(Number(ordinal));
+  }
+  const out: ColumnSummary[] = [];
+  for (const k of [...groups.keys()].sort()) {
+    const { columns, ordinals } = groups.get(k)!;
+    if (ordinals.every((o, i) => i === 0 || ordinals[i - 1]! < o)) out.push(...columns);
+    else
+      out.push(
+        ...columns
+          .map((c, i) => ({ c, o: ordinals[i]! }))
+          .sort((a, b) => a.o - b.o)
+          .map((x) => x.c),
+      );
+  }
+  return out;
 }
 
 function truthy(v: number | string | null | undefined): boolean {

@@ -89,21 +89,19 @@ FROM information_schema.COLUMNS c`;
 // MariaDB's JSON is an alias of LONGTEXT plus a `json_valid(`col`)` check constraint, visible only in
 // CHECK_CONSTRAINTS (which has TABLE_NAME on MariaDB only). Those constraints come back in the same
 // statement as extra rows (`json_check = 1`, the clause in `column_name`) rather than through a join:
-// MariaDB joins two information_schema tables by nested loop, ten times slower than both reads.
+// MariaDB joins two information_schema tables by nested loop, ten times slower than both reads. For
+// one table (describe) that is cheap; the schema-wide listing reads them apart (schemaColumnsQuery).
 const JSON_CHECKS_SELECT = `SELECT 1, CONSTRAINT_SCHEMA, TABLE_NAME, CHECK_CLAUSE, NULL, NULL, NULL, NULL, NULL, NULL
 FROM information_schema.CHECK_CONSTRAINTS`;
 const JSON_CHECK_LIKE = `CHECK_CLAUSE LIKE 'json\\_valid(%'`;
 const COLUMNS_ORDER = 'ORDER BY json_check DESC, schema_name, table_name, ordinal';
 
-/** Which columns a query reads: every database, one database, or one table. */
-type ColumnScope = { readonly schema?: string; readonly table?: string };
-
-function columnsQuery(flavour: MysqlFlavour, scope: ColumnScope): CatalogQuery<ColumnRow> {
-  const where = (schemaColumn: string, tableColumn: string) => {
-    if (scope.schema === undefined) return sql`${sql.raw(schemaColumn)} ${sql.raw(NOT_SYSTEM_IN)}`;
-    if (scope.table === undefined) return sql`${sql.raw(schemaColumn)} = ${scope.schema}`;
-    return sql`${sql.raw(schemaColumn)} = ${scope.schema} AND ${sql.raw(tableColumn)} = ${scope.table}`;
-  };
+function columnsQuery(
+  flavour: MysqlFlavour,
+  scope: { schema: string; table: string },
+): CatalogQuery<ColumnRow> {
+  const where = (schemaColumn: string, tableColumn: string) =>
+    sql`${sql.raw(schemaColumn)} = ${scope.schema} AND ${sql.raw(tableColumn)} = ${scope.table}`;
   const columns = sql`${sql.raw(COLUMNS_SELECT)} WHERE ${where('c.TABLE_SCHEMA', 'c.TABLE_NAME')}`;
   if (flavour === 'mysql') return build(sql<ColumnRow>`${columns} ${sql.raw(COLUMNS_ORDER)}`);
   return build(sql<ColumnRow>`${columns}
@@ -112,13 +110,60 @@ ${sql.raw(JSON_CHECKS_SELECT)} WHERE ${where('CONSTRAINT_SCHEMA', 'TABLE_NAME')}
 ${sql.raw(COLUMNS_ORDER)}`);
 }
 
-/** Every column of every non-system database, in one query. */
-export const listColumnsAllQuery = (flavour: MysqlFlavour): CatalogQuery<ColumnRow> =>
-  columnsQuery(flavour, {});
+/**
+ * Every column of every non-system database, or of one (`schema`), for the schema snapshot: only
+ * what a column summary needs, read as arrays (`rowsAsArray`), in the server's order — no ORDER BY
+ * and no UNION, which made MariaDB copy the 75,000 rows of a 5,000-table schema into a temporary
+ * table and sort them (~0.6 s against ~0.26 s for the plain read; the adapter groups by table
+ * itself). A single `TABLE_SCHEMA = ?` equality lets MariaDB read one database directory instead of
+ * every database's. MariaDB's JSON columns need `jsonChecksQuery` beside it, only when a LONGTEXT
+ * column came back.
+ */
+export const schemaColumnsQuery = (schema: string | undefined): CatalogQuery<SchemaColumnRow> => {
+  const where =
+    schema === undefined ? sql`TABLE_SCHEMA ${sql.raw(NOT_SYSTEM_IN)}` : sql`TABLE_SCHEMA = ${schema}`;
+  return build(sql<SchemaColumnRow>`SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE,
+  COLUMN_TYPE, COLUMN_COMMENT
+FROM information_schema.COLUMNS
+WHERE ${where}`);
+};
 
-/** Every column of one database, in one query. */
-export const listColumnsInSchemaQuery = (flavour: MysqlFlavour, schema: string): CatalogQuery<ColumnRow> =>
-  columnsQuery(flavour, { schema });
+/** A row of schemaColumnsQuery: schema, table, column, ordinal, data type, column type, comment. */
+export type SchemaColumnRow = readonly [
+  schema: string,
+  table: string,
+  column: string,
+  ordinal: number | string,
+  dataType: string,
+  columnType: string,
+  comment: string | null,
+];
+
+/**
+ * MariaDB's `json_valid` checks (what makes a LONGTEXT column JSON) of every non-system database or of
+ * one, as arrays: schema, table, check clause. Reading CHECK_CONSTRAINTS opens every table again, so
+ * the snapshot asks only when a LONGTEXT column exists.
+ */
+export const jsonChecksQuery = (schema: string | undefined): CatalogQuery<JsonCheckRow> => {
+  const where =
+    schema === undefined
+      ? sql`CONSTRAINT_SCHEMA ${sql.raw(NOT_SYSTEM_IN)}`
+      : sql`CONSTRAINT_SCHEMA = ${schema}`;
+  return build(sql<JsonCheckRow>`SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CHECK_CLAUSE
+FROM information_schema.CHECK_CONSTRAINTS
+WHERE ${where} AND ${sql.raw(JSON_CHECK_LIKE)}`);
+};
+
+/** A row of jsonChecksQuery: schema, table, check clause. */
+export type JsonCheckRow = readonly [schema: string, table: string, clause: string];
+
+/** The data type whose columns may be MariaDB JSON (LONGTEXT plus a json_valid check). */
+export const JSON_STORAGE_TYPE = 'longtext';
+
+/** The column a `json_valid(`col`)` check clause names, or undefined for any other clause. */
+export function jsonCheckedColumn(clause: string): string | undefined {
+  return /^json_valid\(`((?:[^`]|``)*)`\)$/.exec(clause)?.[1]?.replaceAll('``', '`');
+}
 
 /** The columns of one table. */
 export const tableColumnsQuery = (
@@ -156,9 +201,8 @@ export function resolveColumnRows(rows: readonly ColumnRow[]): ResolvedColumns {
   const columns: ColumnRow[] = [];
   for (const r of rows) {
     if (Number(r.json_check) === 1) {
-      const column = /^json_valid\(`((?:[^`]|``)*)`\)$/.exec(r.column_name)?.[1];
-      if (column !== undefined)
-        json.add(`${r.schema_name}\u0000${r.table_name}\u0000${column.replaceAll('``', '`')}`);
+      const column = jsonCheckedColumn(r.column_name);
+      if (column !== undefined) json.add(`${r.schema_name}\u0000${r.table_name}\u0000${column}`);
     } else {
       columns.push(r);
     }

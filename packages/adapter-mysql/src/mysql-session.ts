@@ -23,10 +23,11 @@ import { type MysqlFieldInfo, normaliseCell, resultColumns } from './mysql-types
  *   It is refreshed only when a query asks for another timeout; a client-side guard backs it up.
  *
  * What a read-only query can still leave behind: user variables (`@x := 1`), user-level locks
- * (`GET_LOCK`), and with a bypassed guard temporary tables or prepared statements. After a query
- * whose text could do any of that, the session is reset with COM_RESET_CONNECTION (which clears
- * variables, temporary tables, prepared statements and releases user locks) and the settings above
- * are applied again; when the reset fails, the connection is destroyed. After an error mid-stream,
+ * (`GET_LOCK`), and with a bypassed guard temporary tables or prepared statements — also from inside
+ * a view's stored function, which the text does not show. So after every caller statement the session
+ * is reset with COM_RESET_CONNECTION (which clears variables, temporary tables, prepared statements
+ * and releases user locks) and the settings above are applied again, both written right behind the
+ * statement (`resetSession`); when the reset fails, the connection is destroyed. After an error mid-stream,
  * a cancel, a timeout or an early stop at a cap, the connection is always destroyed: its state on
  * the wire is unknown.
  */
@@ -230,27 +231,122 @@ export async function ensureTimeout(session: MysqlSession, timeoutMs: number): P
 
 /**
  * Clears what a query may have left (COM_RESET_CONNECTION: user variables, GET_LOCK locks, temporary
- * tables, prepared statements, session variables) and applies the session settings again. Run after
+ * tables, prepared statements, session variables) and applies the session settings again. Runs after
  * every caller statement, before the session returns to the pool: its text cannot tell, since a view
- * or stored function can do any of that unnamed. `deadlineMs` bounds the two round trips.
+ * or stored function can do any of that unnamed — and the server cannot tell either: MariaDB 10.11's
+ * session-state tracking (SERVER_SESSION_STATE_CHANGED) stays silent for GET_LOCK, `SELECT @v := 1`
+ * and `SELECT … INTO @v` (tried with session_track_state_change=ON), so "nothing changed" is never
+ * proven and the reset is never skipped.
+ *
+ * What it costs is kept small instead: the two commands leave in ONE write, and `streamQuery` writes
+ * them right behind the caller's statement, so the server runs statement, reset and settings back to
+ * back with no round trip of their own (the protocol lets a client send the next command before the
+ * last answer; the server reads one command at a time). Standalone (`queueReset`) it is one round trip
+ * instead of two. The session is pooled again only after both answers arrived OK.
+ */
+
+/** Packets memoised per settings statement (a handful of distinct timeouts in practice). */
+const resetPacketCache = new Map<string, Buffer>();
+
+// COM_RESET_CONNECTION (0x1f): payload length 1, sequence id 0.
+const COM_RESET_CONNECTION = Buffer.from([1, 0, 0, 0, 0x1f]);
+
+/** COM_RESET_CONNECTION then COM_QUERY of the settings, each a command of its own (sequence id 0). */
+function resetPackets(session: MysqlSession): Buffer {
+  const setup = sessionSetupSql(session.flavour, session.serverVersion, session.timeoutMs);
+  let packets = resetPacketCache.get(setup);
+  if (packets === undefined) {
+    const sql = Buffer.from(setup, 'utf8');
+    const query = Buffer.alloc(5 + sql.length);
+    query.writeUIntLE(sql.length + 1, 0, 3);
+    query[3] = 0;
+    query[4] = 0x03; // COM_QUERY
+    sql.copy(query, 5);
+    packets = Buffer.concat([COM_RESET_CONNECTION, query]);
+    if (resetPacketCache.size >= 16) resetPacketCache.clear();
+    resetPacketCache.set(setup, packets);
+  }
+  return packets;
+}
+
+/** The parts of mysql2's Connection (3.x, pinned) the pipelined reset uses. */
+interface DriverConnection {
+  /** The command whose answer is awaited; the next queued one starts when it finishes. */
+  readonly _command: unknown;
+  /** The sequence id the next answer packet must carry. */
+  sequenceId: number;
+  readonly config: { readonly compress?: boolean };
+  readonly stream: { cork(): void; uncork(): void };
+  write(buffer: Buffer): void;
+  addCommand(command: object): unknown;
+}
+
+interface DriverPacket {
+  isError(): boolean;
+}
+
+/**
+ * The reset as a mysql2 command: mysql2 calls `execute` once to start it (no packet) and then once per
+ * answer packet until it returns true, and `onResult` when the connection fails first. Each of the two
+ * answers is a single OK or ERR packet with sequence id 1.
+ */
+class PipelinedReset {
+  private answers = 0;
+  private ok = true;
+  private settled = false;
+
+  constructor(
+    private readonly packets: Buffer | undefined,
+    private readonly done: (ok: boolean) => void,
+  ) {}
+
+  execute(packet: DriverPacket | undefined, conn: DriverConnection): boolean {
+    if (packet === undefined) {
+      if (this.packets !== undefined) conn.write(this.packets);
+      conn.sequenceId = 1;
+      return false;
+    }
+    if (packet.isError()) this.ok = false;
+    this.answers++;
+    if (this.answers < 2) {
+      conn.sequenceId = 1;
+      return false;
+    }
+    this.settle(this.ok);
+    return true;
+  }
+
+  onResult(): void {
+    this.settle(false);
+  }
+
+  private settle(ok: boolean): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.done(ok);
+  }
+}
+
+/**
+ * Queues the reset behind whatever the connection is doing; with `written`, its packets already went
+ * out (right behind the caller's statement) and only the answers are awaited.
+ * @returns true once both answers are OK; false when either failed or the connection was lost.
+ */
+function queueReset(session: MysqlSession, written: boolean): Promise<boolean> {
+  return new Promise((resolve) => {
+    const conn = session.conn as unknown as DriverConnection;
+    conn.addCommand(new PipelinedReset(written ? undefined : resetPackets(session), resolve));
+  });
+}
+
+/**
+ * The reset on its own (one write, one round trip), for a session that ran caller SQL but did not get
+ * the pipelined reset behind it. `deadlineMs` bounds it.
  * @returns false when the reset failed and the session must be destroyed.
  */
 export async function resetSession(session: MysqlSession, deadlineMs = RESET_DEADLINE_MS): Promise<boolean> {
-  try {
-    const reset = async () => {
-      await new Promise<void>((resolve, reject) =>
-        session.conn.reset((e: unknown) => (e ? reject(e) : resolve())),
-      );
-      await plainQuery(
-        session.conn,
-        sessionSetupSql(session.flavour, session.serverVersion, session.timeoutMs),
-      );
-    };
-    await withDeadline(reset(), deadlineMs, 'session reset');
-    return true;
-  } catch {
-    return false;
-  }
+  if (!session.alive) return false;
+  return withDeadline(queueReset(session, false), deadlineMs, 'session reset').catch(() => false);
 }
 
 /**
@@ -272,14 +368,17 @@ export async function killQuery(config: ResolvedMysqlConfig, threadId: number): 
   }
 }
 
-/** A small query with a callback: catalog reads and session statements. */
+/** A query read whole, with a callback: catalog reads and session statements; rows as arrays on request. */
 export function plainQuery<T = unknown>(
   conn: Connection,
   sql: string,
   values: readonly unknown[] = [],
+  rowsAsArray = false,
 ): Promise<T[]> {
   return new Promise((resolve, reject) => {
-    conn.query({ sql, values: [...values] }, (error, rows) => (error ? reject(error) : resolve(rows as T[])));
+    conn.query({ sql, values: [...values], rowsAsArray }, (error, rows) =>
+      error ? reject(error) : resolve(rows as T[]),
+    );
   });
 }
 
@@ -290,6 +389,11 @@ const RESET_DEADLINE_MS = 5_000;
 /** Hooks the streaming reader needs from the adapter. */
 export interface StreamControl {
   readonly maxBinaryBytes: number;
+  /**
+   * Called with the session reset written right behind the statement (see `resetSession`), so it
+   * runs even when the statement fails; the promise settles when the server answered it.
+   */
+  readonly onReset?: ((reset: Promise<boolean>) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Stops the running statement on the server (`KILL QUERY` from another connection). */
   readonly kill: (threadId: number) => Promise<void>;
@@ -378,7 +482,25 @@ export function streamQuery(
     session.onLost = fail;
     control.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const query = session.conn.query({ sql, rowsAsArray: true });
+    const conn = session.conn as unknown as DriverConnection;
+    // Compression frames every packet: the raw reset packets would not parse (the adapter never asks
+    // for it; this keeps a misconfiguration from breaking the protocol).
+    const pipelined = control.onReset !== undefined && conn.config.compress !== true;
+    if (pipelined) conn.stream.cork();
+    let query: ReturnType<Connection['query']>;
+    try {
+      query = session.conn.query({ sql, rowsAsArray: true });
+      if (pipelined) {
+        // An idle connection wrote the statement synchronously: the reset follows it in the same
+        // write. Otherwise the statement waits in mysql2's queue, and so does the reset, written when
+        // its turn comes.
+        const written = conn._command === query;
+        if (written) conn.write(resetPackets(session));
+        control.onReset?.(queueReset(session, written));
+      }
+    } finally {
+      if (pipelined) conn.stream.uncork();
+    }
     query.on('fields', (f: MysqlFieldInfo[] | undefined) => {
       fields = f ?? [];
       columns = resultColumns(fields);

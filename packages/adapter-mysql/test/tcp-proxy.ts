@@ -14,6 +14,8 @@ export interface TcpProxy {
   freeze(): void;
   /** Lets bytes flow again. */
   thaw(): void;
+  /** How many chunks clients have sent so far (one per socket read: a write the client made at once). */
+  readonly clientChunks: number;
   close(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let frozen = false;
+  let clientChunks = 0;
   const track = (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -31,6 +34,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       const upstream = connect(target.port, target.host);
       track(client);
       track(upstream);
+      client.on('data', () => {
+        clientChunks++;
+      });
       client.pipe(upstream);
       upstream.pipe(client);
       if (frozen) {
@@ -76,6 +82,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       for (const s of sockets) s.resume();
     },
     close: () => proxy.cut(),
+    get clientChunks() {
+      return clientChunks;
+    },
   };
   return proxy;
 }

@@ -200,6 +200,15 @@ export const MYSQL_CASES: readonly AdversarialCase[] = [
       leakCheck: true,
     },
   ),
+  allow(
+    'my-hidden-8',
+    MY,
+    'SELECT * FROM session_leak',
+    'a view whose functions take GET_LOCK and set a user variable, sql_mode and max_statement_time = 0: the text names none of it, and the reset written behind the statement must still clear it',
+    {
+      leakCheck: true,
+    },
+  ),
   // MariaDB ends -- and # comments at a line feed only: what follows a carriage return is comment.
   allow(
     'my-cr-1',

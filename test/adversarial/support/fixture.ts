@@ -94,6 +94,7 @@ BEGIN SET @lb_adv = 7; SET SESSION sql_mode = 'ANSI_QUOTES'; SET SESSION max_sta
 CREATE FUNCTION ticket() RETURNS bigint MODIFIES SQL DATA
 BEGIN RETURN NEXTVAL(order_seq); END//
 DELIMITER ;
+CREATE VIEW session_leak AS SELECT grab() AS locked, remember() AS remembered;
 `;
 
 export const SQLITE_FIXTURE = `
