@@ -9,6 +9,7 @@ import { chooseDataDictionary, demoDictionaryPath, loadDataDictionary } from '..
 import { DEMO_TABLES, DEMO_VIEWS } from '../src/demo/demo-schema.js';
 import { createRuntime } from '../src/runtime.js';
 import { loadSettings } from '../src/settings.js';
+import { startServer } from '../src/start-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lb-dict-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,6 +84,40 @@ describe('the shipped demo dictionary', () => {
       expect(logger.lines.filter((l) => l.level === 'warn')).toEqual([]);
     } finally {
       await runtime.close();
+    }
+  });
+});
+
+describe('REST /v1 over the demo and its dictionary', () => {
+  it('leaves the hidden table out of /v1/tables, answers 404 for it and 403 for a query naming it', async () => {
+    const started = await startServer({
+      transport: 'http',
+      port: 0,
+      env: { XDG_CACHE_HOME: join(dir, 'cache'), HOME: dir },
+      demoPath: join(dir, 'rest-demo.db'),
+      logger: createRecordingLogger(),
+    });
+    const server = started._unsafeUnwrap();
+    try {
+      const tables = await fetch(`${server.url}/v1/tables?limit=100`);
+      expect(tables.status).toBe(200);
+      const names = ((await tables.json()) as { tables: { name: string }[] }).tables.map((t) => t.name);
+      expect(names).toContain('CUSTMST');
+      expect(names).not.toContain('X_TMP_BAK_CUSTMST_0311');
+      const hidden = await fetch(`${server.url}/v1/tables/X_TMP_BAK_CUSTMST_0311`);
+      expect(hidden.status).toBe(404);
+      const query = await fetch(`${server.url}/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sql: 'SELECT * FROM x_tmp_bak_custmst_0311' }),
+      });
+      expect(query.status).toBe(403);
+      expect(await query.text()).toContain('data dictionary hides');
+      const search = await fetch(`${server.url}/v1/search?q=${encodeURIComponent('customer master')}`);
+      const matches = ((await search.json()) as { matches: { table: string; matched: string }[] }).matches;
+      expect(matches[0]).toMatchObject({ table: 'CUSTMST', matched: 'synonym' });
+    } finally {
+      await server.close();
     }
   });
 });
