@@ -26,7 +26,8 @@ export const TOOL_DESCRIPTIONS = {
   search_schema:
     'Find tables and columns by words, best match first: exact name, name prefix, a word part of a cryptic ' +
     'legacy name (ORD_HDR_2003 has parts ord, hdr, 2003; CustMst has cust, mst), substring, one-typo ' +
-    'matches, then comments. The fastest way into a big or unknown schema: search for the business ' +
+    "matches, then comments; with the operator's data dictionary also synonyms and descriptions. " +
+    'The fastest way into a big or unknown schema: search for the business ' +
     "concept ('customer', 'invoice date'), also try likely abbreviations ('cust', 'inv', 'dt'), then " +
     'describe_table the best hits. Returns up to `limit` matches (default 20, max 100), each with why it matched.',
   find_join_path:

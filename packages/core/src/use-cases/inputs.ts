@@ -27,7 +27,11 @@ export const describeTableInput = z.object({
 export type DescribeTableInput = z.infer<typeof describeTableInput>;
 
 export const searchSchemaInput = z.object({
-  query: z.string().min(1).max(256).describe('Words to look for in table and column names and comments.'),
+  query: z
+    .string()
+    .min(1)
+    .max(256)
+    .describe('Words to look for in table and column names, comments and data dictionary text.'),
   limit: z.number().int().min(1).max(100).optional().describe('Maximum matches (default 20).'),
 });
 export type SearchSchemaInput = z.infer<typeof searchSchemaInput>;
