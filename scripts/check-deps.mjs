@@ -14,7 +14,7 @@ export const RULES = {
   'adapter-conformance': { allow: ['@legacybridge/core', 'neverthrow', 'vitest'] },
   'adapter-sqlite': { allow: ['@legacybridge/core', 'neverthrow', 'zod', 'better-sqlite3'] },
   'adapter-postgres': {
-    allow: ['@legacybridge/core', 'neverthrow', 'zod', 'pg', 'pg-cursor', 'pg-query-stream', 'drizzle-orm'],
+    allow: ['@legacybridge/core', 'neverthrow', 'zod', 'pg', 'drizzle-orm'],
   },
   'adapter-mysql': { allow: ['@legacybridge/core', 'neverthrow', 'zod', 'mysql2', 'drizzle-orm'] },
   'adapter-mssql': { allow: ['@legacybridge/core', 'neverthrow', 'zod', 'mssql', 'tedious'] },
