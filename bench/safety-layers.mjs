@@ -16,8 +16,11 @@
 //   … one round trip     PostgreSQL: the same three statements in one simple-protocol message
 //   SET timeout/query    an extra round trip per query setting statement_timeout / max_statement_time
 //   SET STATEMENT … FOR  MariaDB's per-statement timeout, in the query's own round trip
-//   + reset              DISCARD ALL (PostgreSQL) / COM_RESET_CONNECTION (MariaDB) after each query
-//   adapter              the whole adapter path: adapter.executeReadOnly of a guard-checked query
+//   + reset              DISCARD ALL (PostgreSQL) / COM_RESET_CONNECTION (MariaDB) after each query;
+//                        MariaDB also + reset + SET: the reset and the settings again, each a round
+//                        trip (the MySQL adapter's reset until it wrote both behind the statement)
+//   adapter              the whole adapter path: adapter.executeReadOnly of a guard-checked query;
+//                        MariaDB also with a pool of 1, where each query waits for the last reset
 //
 // LEGACYBRIDGE_TEST_POSTGRES_URL / LEGACYBRIDGE_TEST_MYSQL_URL pick the servers, BENCH_DIALECTS one
 // of them, BENCH_ITERATIONS the samples per contender (2000). Creates lb_bench_<random> on each
@@ -147,9 +150,16 @@ async function mysqlContenders(url, cleanup) {
   const setTimeout_ = await connect();
   const setStatement = await connect();
   const reset = await connect();
+  const resetSet = await connect();
   const guarded = await connect();
-  const adapter = (await loadBuilt('adapter-mysql')).createMysqlAdapter({ url });
+  const { createMysqlAdapter } = await loadBuilt('adapter-mysql');
+  const adapter = createMysqlAdapter({ url });
   cleanup.push(() => adapter.close());
+  // One connection: every query waits until the previous one's reset is done, so the reset's cost
+  // shows in the latency instead of hiding behind the answer on another pooled connection.
+  const adapterOne = createMysqlAdapter({ url, pool: { size: 1, maxOverflow: 0 } });
+  cleanup.push(() => adapterOne.close());
+  const settings = `SET SESSION tx_read_only = 1, autocommit = 1, time_zone = '+00:00', max_statement_time = ${seconds}`;
   const point = (conn, sql, i) => conn.query(sql).then(([rows]) => expectRow(rows, idOf(i)));
   return {
     sqlOf,
@@ -175,8 +185,19 @@ async function mysqlContenders(url, cleanup) {
         await point(reset, sqlOf(i), i);
         await reset.reset();
       },
+      // What the adapter did until 2026-11-27 after every statement: reset, then the settings again,
+      // each its own round trip (it now writes both behind the statement, in the statement's write).
+      '+ reset + SET settings, each a round trip (3 trips)': async (i) => {
+        await point(resetSet, sqlOf(i), i);
+        await resetSet.reset();
+        await resetSet.query(settings);
+      },
       'adapter.executeReadOnly (whole path)': async (i) => {
         const result = await ok(adapter.executeReadOnly(checked(sqlOf(i), 'mysql'), limits));
+        expectRow(result.rows, idOf(i));
+      },
+      'adapter, pool of 1 (waits for the last reset)': async (i) => {
+        const result = await ok(adapterOne.executeReadOnly(checked(sqlOf(i), 'mysql'), limits));
         expectRow(result.rows, idOf(i));
       },
     },
