@@ -14,7 +14,10 @@ export interface LegacyBridgeMcpOptions {
   readonly version?: string;
   /** Where this package logs (default `deps.logger`). Never stdout: stdio's stdout is the MCP channel. */
   readonly logger?: LoggerPort;
-  /** Who is calling, for logs, e.g. `stdio` or an API key name. */
+  /**
+   * Who is calling, for logs, e.g. `stdio`. Over HTTP a request's own caller (`authInfo.clientId`,
+   * the API key's name) takes precedence, so one instance can serve several callers in turn.
+   */
   readonly caller?: string;
   /** Runs each tool call in a trace span (`tools/call <tool>`); default: no spans. */
   readonly trace?: SpanRunner | undefined;
@@ -55,8 +58,9 @@ const INSTRUCTIONS =
 
 /**
  * Builds an MCP server with the six tools, two resources and the exploration prompt registered.
- * Cheap and side-effect free — it opens no connection and reads nothing — so it is safe to call once
- * per HTTP request (stateless serving) or once per stdio process.
+ * Side-effect free — it opens no connection and reads nothing. Holds no per-caller state: over HTTP
+ * the same instance may serve requests of different callers one after another (transport-http
+ * pools them, as building one costs more than the point query it would serve).
  */
 export function createMcpServer(options: LegacyBridgeMcpOptions): McpServer {
   const { deps } = options;

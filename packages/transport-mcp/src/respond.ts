@@ -11,6 +11,22 @@ export interface ToolResponder {
   readonly trace?: SpanRunner | undefined;
 }
 
+/** What a tool handler's context tells about its HTTP request (absent on stdio). */
+interface RequestContext {
+  readonly http?: { readonly authInfo?: { readonly clientId?: string } } | undefined;
+}
+
+/**
+ * The responder for one call: its caller is the request's (`authInfo.clientId`, the API key's
+ * name set by the HTTP layer) when it names one, else the server's (`stdio`). Per request, not per
+ * server instance, so one instance may serve callers in turn (the HTTP transport reuses them).
+ */
+export function forRequest(responder: ToolResponder, ctx: RequestContext): ToolResponder {
+  const clientId = ctx.http?.authInfo?.clientId;
+  if (clientId === undefined || clientId === responder.caller) return responder;
+  return { ...responder, caller: clientId };
+}
+
 /**
  * Runs one use case and shapes its outcome as a tool result: structured content plus the compact
  * text rendering on success, a safe tool error on failure, a content-free internal error if the use

@@ -31,7 +31,7 @@ import {
   renderTableDetail,
   renderTableList,
 } from './render.js';
-import { respond, type ToolResponder, withoutUndefined } from './respond.js';
+import { forRequest, respond, type ToolResponder, withoutUndefined } from './respond.js';
 import { joinPathContent, queryPlanContent, queryResultContent } from './structured.js';
 import { describeExplainQuery, describeRunQuery, TOOL_DESCRIPTIONS } from './tool-descriptions.js';
 
@@ -80,9 +80,9 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
       outputSchema: OUTPUT.list_tables,
       annotations: { ...READ_ONLY, title: 'List tables' },
     },
-    (args) =>
+    (args, ctx) =>
       respond(
-        responder,
+        forRequest(responder, ctx),
         'list_tables',
         () => listTables(deps, args),
         renderTableList,
@@ -99,9 +99,9 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
       outputSchema: OUTPUT.describe_table,
       annotations: { ...READ_ONLY, title: 'Describe a table' },
     },
-    (args) =>
+    (args, ctx) =>
       respond(
-        responder,
+        forRequest(responder, ctx),
         'describe_table',
         () => describeTable(deps, args),
         renderTableDetail,
@@ -118,9 +118,9 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
       outputSchema: OUTPUT.search_schema,
       annotations: { ...READ_ONLY, title: 'Search the schema' },
     },
-    (args) =>
+    (args, ctx) =>
       respond(
-        responder,
+        forRequest(responder, ctx),
         'search_schema',
         () => searchSchema(deps, args),
         renderSearchResults,
@@ -137,16 +137,18 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
       outputSchema: OUTPUT.run_query,
       annotations: { ...READ_ONLY, title: 'Run a read-only query' },
     },
-    (args, ctx) =>
-      respond(
-        responder,
+    (args, ctx) => {
+      const request = forRequest(responder, ctx);
+      return respond(
+        request,
         'run_query',
         // The request's signal aborts when the client cancels (or the connection goes): the
         // adapter turns that into a database-side cancel, so nothing keeps running for nobody.
-        () => runReadOnlyQuery(deps, args, { signal: ctx.mcpReq.signal, caller: responder.caller }),
+        () => runReadOnlyQuery(deps, args, { signal: ctx.mcpReq.signal, caller: request.caller }),
         renderQueryResult,
         queryResultContent,
-      ),
+      );
+    },
   );
 
   server.registerTool(
@@ -158,14 +160,16 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
       outputSchema: OUTPUT.explain_query,
       annotations: { ...READ_ONLY, title: 'Explain a query' },
     },
-    (args, ctx) =>
-      respond(
-        responder,
+    (args, ctx) => {
+      const request = forRequest(responder, ctx);
+      return respond(
+        request,
         'explain_query',
-        () => explainQuery(deps, args, { signal: ctx.mcpReq.signal, caller: responder.caller }),
+        () => explainQuery(deps, args, { signal: ctx.mcpReq.signal, caller: request.caller }),
         renderQueryPlan,
         queryPlanContent,
-      ),
+      );
+    },
   );
 
   server.registerTool(
@@ -177,7 +181,13 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
       outputSchema: OUTPUT.find_join_path,
       annotations: { ...READ_ONLY, title: 'Find a join path' },
     },
-    (args) =>
-      respond(responder, 'find_join_path', () => findJoinPath(deps, args), renderJoinPath, joinPathContent),
+    (args, ctx) =>
+      respond(
+        forRequest(responder, ctx),
+        'find_join_path',
+        () => findJoinPath(deps, args),
+        renderJoinPath,
+        joinPathContent,
+      ),
   );
 }
