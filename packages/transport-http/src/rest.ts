@@ -179,11 +179,17 @@ function fromQuery(
 
 /** Aborts when the client goes away before its answer, or when shutdown gives up waiting. */
 function signalOf(res: Response, lifecycle: HttpLifecycle): AbortSignal {
+  if (lifecycle.signal.aborted) return lifecycle.signal;
+  // One controller for both causes: AbortSignal.any builds a composite signal with weak references
+  // and a registry on every call, a measurable share of a point query's CPU.
   const gone = new AbortController();
-  res.on('close', () => {
+  const onShutdown = () => gone.abort(lifecycle.signal.reason);
+  lifecycle.signal.addEventListener('abort', onShutdown, { once: true });
+  res.once('close', () => {
+    lifecycle.signal.removeEventListener('abort', onShutdown);
     if (!res.writableFinished) gone.abort();
   });
-  return AbortSignal.any([gone.signal, lifecycle.signal]);
+  return gone.signal;
 }
 
 function callerOf(res: Response): string {

@@ -163,7 +163,7 @@ describeWhen('postgres', '/mcp with reused server instances', unavailable, () =>
       });
     const notJson = await post('{"jsonrpc": "2.0", "id": 1, "method":');
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).error.code).toBe(-32700);
+    expect(((await notJson.json()) as { error: { code: number } }).error.code).toBe(-32700);
     const huge = await post(
       JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'x', params: { pad: 'x'.repeat(4_200_000) } }),
     );
