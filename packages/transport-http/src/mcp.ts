@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { LoggerPort, SpanRunner, UseCaseDeps } from '@legacybridge/core';
 import { createMcpServer } from '@legacybridge/transport-mcp';
 import { type AuthInfo, createMcpHandler } from '@modelcontextprotocol/server';
@@ -101,14 +100,25 @@ async function readBody(req: ExpressRequest, maxBytes: number): Promise<ReadBody
   if (method === 'GET' || method === 'HEAD' || method === 'DELETE') return {};
   if ((req as { body?: unknown }).body !== undefined) return { json: (req as { body?: unknown }).body };
   if (Number(req.headers['content-length']) > maxBytes) return 'too-large';
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of req as IncomingMessage) {
-    received += (chunk as Buffer).byteLength;
-    if (received > maxBytes) return 'too-large';
-    chunks.push(chunk as Buffer);
-  }
-  const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  // Events, not `for await`: the async iterator of a Readable costs more than the body it reads.
+  const text = await new Promise<string | 'too-large'>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.byteLength;
+      if (received > maxBytes) {
+        req.off('data', onData);
+        req.resume(); // drain the rest unread; the 413 closes the connection
+        resolve('too-large');
+      } else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () =>
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
+    );
+    req.once('error', reject);
+  });
+  if (text === 'too-large') return text;
   if (text.length === 0) return { text };
   try {
     const json: unknown = JSON.parse(text);

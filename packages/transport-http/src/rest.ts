@@ -134,7 +134,10 @@ export function createRestRouter(options: RestOptions): Router {
     const durationMs = Math.round(performance.now() - started);
     if (result.isOk()) {
       logger.debug('rest call', { path: res.req.path, caller: callerOf(res), durationMs });
-      res.json(result.value);
+      // Written directly rather than through res.json/res.send (content negotiation, ETag, charset
+      // parsing): a point query's answer is small and always this one type; Node sets its length.
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(result.value));
       return;
     }
     const failure = result.error;
