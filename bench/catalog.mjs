@@ -561,6 +561,8 @@ const tokenizer = PARTS.has('sizes') ? await loadTokenizer() : undefined;
 const dbhubProblem = PARTS.has('sizes') ? dbhubMissing() : undefined;
 if (dbhubProblem)
   console.error(`bench: ${dbhubProblem}\nThe DBHub columns of the answer sizes will be missing (exit 2).`);
+/** Engines DBHub failed to start on, with why. */
+const dbhubFailures = [];
 const summaries = [];
 const sizes = [];
 for (const dialect of dialects()) {
@@ -664,11 +666,20 @@ for (const dialect of dialects()) {
         const home = mkdtempSync(join(tmpdir(), 'lb-bench-dbhub-'));
         cleanup.push(async () => rmSync(home, { recursive: true, force: true }));
         const dsn = dbhubDsn(db.url, { mariadb: /mariadb/i.test(raw.version) });
-        const started = await connectDbhub(writeDbhubConfig(home, dsn), home);
-        cleanup.push(() => started.client.close());
-        dbhub = started.client;
-        const { name, version } = started.client.getServerVersion() ?? {};
-        console.log(`  DBHub: ${name} ${version} over stdio, its ${dsn.split(':')[0]} connector`);
+        // DBHub not starting on one engine is a finding to print, not a reason to lose the other rows.
+        const started = await connectDbhub(writeDbhubConfig(home, dsn), home).catch((error) => {
+          dbhubFailures.push(`${dialect}: ${error.message.split('\n')[0]}`);
+          console.log(
+            `  DBHub does NOT run on ${dialect} (${dsn.split(':')[0]} connector): ${error.message}`,
+          );
+          return undefined;
+        });
+        if (started) {
+          cleanup.push(() => started.client.close());
+          dbhub = started.client;
+          const { name, version } = started.client.getServerVersion() ?? {};
+          console.log(`  DBHub: ${name} ${version} over stdio, its ${dsn.split(':')[0]} connector works`);
+        }
       }
       const rows = await answerSizes({
         lb: client,
@@ -743,6 +754,10 @@ if (sizes.length > 0) {
 if (missed.length > 0) {
   console.log(`\nMISSED targets:\n${missed.map((m) => `  ${m}`).join('\n')}`);
   process.exit(1);
+}
+if (dbhubFailures.length > 0) {
+  console.log(`\nincomplete: DBHub did not run on\n${dbhubFailures.map((f) => `  ${f}`).join('\n')}`);
+  process.exit(2);
 }
 if (dbhubProblem) {
   console.log('\nincomplete: DBHub was not run (see the install command at the top)');

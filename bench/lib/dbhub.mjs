@@ -71,6 +71,8 @@ export async function connectDbhub(config, home) {
   try {
     await client.connect(transport);
   } catch (error) {
+    // The exit can be seen before the last of stderr is read: give the pipe a moment to drain.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     throw new Error(`DBHub did not start: ${error.message}\n${log}`);
   }
   return { client, log: () => log };
