@@ -235,8 +235,8 @@ export async function ensureTimeout(session: MysqlSession, timeoutMs: number): P
  * every caller statement, before the session returns to the pool: its text cannot tell, since a view
  * or stored function can do any of that unnamed — and the server cannot tell either: MariaDB 10.11's
  * session-state tracking (SERVER_SESSION_STATE_CHANGED) stays silent for GET_LOCK, `SELECT @v := 1`
- * and `SELECT … INTO @v` (tried with session_track_state_change=ON), so "nothing changed" is never
- * proven and the reset is never skipped.
+ * and `SELECT … INTO @v`, inside a stored function too (tried with session_track_state_change=ON),
+ * so "nothing changed" is never proven and the reset is never skipped.
  *
  * What it costs is kept small instead: the two commands leave in ONE write, and `streamQuery` writes
  * them right behind the caller's statement, so the server runs statement, reset and settings back to
