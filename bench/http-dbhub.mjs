@@ -27,6 +27,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_PATH, load, POSTGRES_URL, percentile, withDatabase } from './lib/common.mjs';
+import { summariseProfiles } from './lib/profile.mjs';
 
 const DBHUB = process.env.BENCH_DBHUB ?? '/tmp/dbhub/node_modules/.bin/dbhub';
 const DBHUB_PIN = '1.4.0';
