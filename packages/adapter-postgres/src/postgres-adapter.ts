@@ -439,23 +439,21 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
         maxRows: EXPLAIN_MAX_ROWS,
         maxBytes: Math.max(limits.maxBytes, EXPLAIN_MIN_BYTES),
       };
-      return withLease({ timeoutMs: limits.timeoutMs, signal, userSql: true }, async (lease, guard) => {
-        const own = query.statementKind === 'explain';
-        const read = await readPipelined(
-          lease,
-          guard,
-          own ? query.sql : catalog.explainSql(query.sql),
-          planLimits,
-        );
-        if (read.truncatedBy === 'bytes' && read.rows.length === 0) {
-          throw dbFailure('LimitExceeded', {
-            limit: 'bytes',
-            max: planLimits.maxBytes,
-            message: `the plan is larger than ${planLimits.maxBytes} bytes`,
-          });
-        }
-        return toQueryPlan(read);
-      });
+      const sql = query.statementKind === 'explain' ? query.sql : catalog.explainSql(query.sql);
+      return withLease({ timeoutMs: limits.timeoutMs, signal, userSql: true }, (lease, guard) =>
+        readPipelined(lease, guard, sql, planLimits),
+      ).andThen((read) =>
+        // Decided after the lease: the pipeline ran to its end, so the connection goes back to the pool.
+        read.truncatedBy === 'bytes' && read.rows.length === 0
+          ? errAsync(
+              dbFailure('LimitExceeded', {
+                limit: 'bytes',
+                max: planLimits.maxBytes,
+                message: `the plan is larger than ${planLimits.maxBytes} bytes`,
+              }),
+            )
+          : okAsync(toQueryPlan(read)),
+      );
     },
 
     poolStats() {
