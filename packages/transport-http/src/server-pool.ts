@@ -14,8 +14,6 @@ export interface ServerPool {
   lease(): ServerLease;
   /** An idle server of `era` (or a new one), lent to `lease` until it ends; without a lease, a new unpooled one. */
   lend(era: ServingEra, lease: ServerLease | undefined): McpServer;
-  /** Idle servers held now, by era (for tests). */
-  readonly idle: Readonly<Record<ServingEra, number>>;
 }
 
 // What one exchange leaves on a Server (SDK 2.4.0, Server and Protocol fields): the protocol version
@@ -96,9 +94,6 @@ export function createServerPool(build: () => McpServer, maxIdle = 64): ServerPo
       server ??= build();
       if (canPool(server)) own.lent.push({ server, era });
       return server;
-    },
-    get idle() {
-      return { modern: idle.modern.length, legacy: idle.legacy.length };
     },
   };
 }
