@@ -30,7 +30,6 @@ export const RULES = {
       'express',
       'ioredis',
       '@modelcontextprotocol/server',
-      '@modelcontextprotocol/node',
     ],
   },
   // Driven adapters of MetricsPort and LoggerPort, plus tracing: no database driver, no transport.
