@@ -1,4 +1,4 @@
-import { okAsync } from 'neverthrow';
+import { okAsync, ResultAsync } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { dbFailure } from '../src/errors.js';
 import { createSchemaCache, type SchemaCacheOptions } from '../src/schema/schema-cache.js';
@@ -109,6 +109,35 @@ describe('SchemaCache', () => {
       primaryKeys: [],
       foreignKeys: [],
     });
+  });
+
+  it('reads columns and keys side by side on a cold relationship request, not one after the other', async () => {
+    const fake = createFakeDatabase({ latencyMs: { listTables: 5 } });
+    const keys = { primaryKeys: [{ table: { name: 'CUSTMST' }, columns: ['CUSTNO'] }], foreignKeys: [] };
+    // Both reads take 60 ms; each notes whether the other was in flight when it started.
+    const inFlight = new Set<string>();
+    let overlapped = false;
+    const slow = <T>(name: string, value: () => Promise<T>) => {
+      if (inFlight.size > 0) overlapped = true;
+      inFlight.add(name);
+      return ResultAsync.fromSafePromise(new Promise((r) => setTimeout(r, 60)).then(value)).map((v) => {
+        inFlight.delete(name);
+        return v;
+      });
+    };
+    const db = Object.assign(Object.create(fake) as FakeDatabase, {
+      listKeys: () => slow('keys', async () => keys),
+      listColumns: (filter?: { schema: string }) =>
+        slow('columns', async () => (await fake.listColumns(filter))._unsafeUnwrap()),
+    });
+    const { cache } = setup({}, db);
+    const both = (await cache.snapshot(db, { columns: true, keys: true }))._unsafeUnwrap();
+    expect(overlapped).toBe(true);
+    expect(both.columns).toBeDefined();
+    expect(both.keys).toBe(keys);
+    // The cache holds the joined snapshot: a later call reads nothing.
+    const again = (await cache.snapshot(db, { columns: true, keys: true }))._unsafeUnwrap();
+    expect(again).toBe(both);
   });
 
   it('serves a snapshot past its TTL while one background refresh runs, then the new one', async () => {

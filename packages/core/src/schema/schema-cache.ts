@@ -306,16 +306,32 @@ export function createSchemaCache(options: SchemaCacheOptions = {}): SchemaCache
     if (current === undefined) {
       misses++;
       metrics.increment('schema_cache_misses_total');
-      result = await build(entry, request.columns === true);
+      // Wanting keys too: read the (cheap) tables first, then columns and keys side by side, so a
+      // cold relationship answer costs tables + the slower of the two instead of all three in series.
+      result = await build(entry, request.columns === true && request.keys !== true);
     } else {
       result = await freshen(entry, current, request.columns === true);
     }
-    if (result.isOk() && request.columns && result.value.columns === undefined) {
-      result = await loadColumns(entry, result.value);
+    if (!result.isOk()) return result;
+    const snapshot = result.value;
+    const columns = request.columns && snapshot.columns === undefined;
+    const keys = request.keys && snapshot.keys === undefined;
+    if (columns && keys) {
+      const [withColumns, withKeys] = await Promise.all([
+        loadColumns(entry, snapshot),
+        loadKeys(entry, snapshot),
+      ]);
+      if (withColumns.isErr()) return withColumns;
+      if (withKeys.isErr()) return withKeys;
+      // Each load added its part to the newest snapshot of this read; the cache holds both unless
+      // the entry was rebuilt or evicted meanwhile, and then the two halves are joined here.
+      const stored = entry.snapshot;
+      if (stored?.version === snapshot.version && stored.columns !== undefined && stored.keys !== undefined)
+        return ok(stored);
+      return ok(withKeys.value.withColumns(withColumns.value.columns ?? []));
     }
-    if (result.isOk() && request.keys && result.value.keys === undefined) {
-      result = await loadKeys(entry, result.value);
-    }
+    if (columns) return loadColumns(entry, snapshot);
+    if (keys) return loadKeys(entry, snapshot);
     return result;
   };
 
