@@ -171,18 +171,73 @@ export const explainQueryOutput = z.object({
   estimatedCost: z.number().optional(),
 });
 
+/**
+ * What the MCP listing says beyond the types. Many hosts put every tool's definition, output schema
+ * included, into the model's context on every turn, so the listing is kept lean (issue 6 item 6; on
+ * the bench's schema the six output schemas were 2,188 o200k tokens, 56% of tools/list):
+ * - rendered with this registry instead of zod's global one, so the `.describe()` texts above (kept
+ *   for the REST OpenAPI document, a human's reference) stay out: most repeat the tool description.
+ *   Only the few below, which say something neither the property name nor the tool description does,
+ *   are listed.
+ * - the objects several properties share are written once under `$defs` and referenced (`$ref`),
+ *   here rather than with a global `.meta({ id })`, which would put `$defs` into the OpenAPI document
+ *   where `#/$defs/…` resolves against the document root and breaks.
+ * The validation is unchanged: same types, same required fields, `additionalProperties: false`
+ * everywhere, checked by Ajv 2020 like every MCP client that validates.
+ */
+const listing = z.registry<{ id?: string; description?: string }>();
+listing.add(tableRef, { id: 'table' });
+listing.add(foreignKey, { id: 'foreignKey' });
+listing.add(inferredRelationship, { id: 'inferred' });
+listing.add(listTablesOutput.shape.total, { description: 'Matches across all pages.' });
+listing.add(listTablesOutput.shape.budgetLimited, {
+  description: 'Page cut short of limit to stay near 8k tokens.',
+});
+listing.add(inferredRelationship.shape.confidence, { description: '0–1' });
+listing.add(searchSchemaOutput.shape.matches.element.shape.matched, {
+  description: 'exact, prefix, part, synonym, substring, typo, comment, description or abbreviation',
+});
+
 // The JSON Schema draft the SDK asks for when it lists a tool's output schema.
 const LISTED_TARGET = 'draft-2020-12';
+
+/**
+ * `schema` as the MCP listing publishes it: zod's rendering with the `listing` registry, minus what
+ * says nothing to a validator or a model. `$schema` goes when it names draft 2020-12, the default
+ * dialect of an MCP schema without one (MCP 2025-11-25); `.int()`'s ±2^53−1 bounds go, since every
+ * JSON number a JavaScript server sends is inside them and `"type": "integer"` stays.
+ */
+function leanJsonSchema(
+  schema: z.ZodType,
+  target: StandardJSONSchemaOptions['target'],
+): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { target, io: 'output', metadata: listing }) as Record<string, unknown>;
+  if (target === LISTED_TARGET) delete json.$schema;
+  dropSafeIntegerBounds(json);
+  return json;
+}
+
+function dropSafeIntegerBounds(node: unknown): void {
+  if (typeof node !== 'object' || node === null) return;
+  if (Array.isArray(node)) {
+    for (const item of node) dropSafeIntegerBounds(item);
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  if (record.minimum === Number.MIN_SAFE_INTEGER) delete record.minimum;
+  if (record.maximum === Number.MAX_SAFE_INTEGER) delete record.maximum;
+  for (const value of Object.values(record)) dropSafeIntegerBounds(value);
+}
 
 type StandardJSONSchemaOptions = Parameters<StandardSchemaWithJSON['~standard']['jsonSchema']['output']>[0];
 
 /**
- * `schema` as a tool's `outputSchema`, published and enforced exactly as before but checked cheaply.
+ * `schema` as a tool's `outputSchema`: listed lean (`leanJsonSchema`) and checked cheaply.
  *
  * The SDK validates every successful call's `structuredContent` against the registered output schema
  * before sending it. Registered as a zod schema, that is a full zod parse of the answer per call —
- * every row of a 1,000-row result (~130 µs). Here the JSON Schema clients see is zod's own rendering
- * of `schema` (byte for byte what registering `schema` lists), and the per-call check runs that same
+ * every row of a 1,000-row result (~130 µs). Here the JSON Schema clients see is zod's rendering of
+ * `schema` made lean (`leanJsonSchema`: same types and required fields), and the per-call check runs that same
  * JSON Schema through the SDK's own compiled validator (`fromJsonSchema`, Ajv): ~0.3 µs for a point
  * query's answer, ~1 µs for 1,000 rows. It is still a real check against the published contract —
  * an answer that breaks it fails the call, as it did with zod — only compiled instead of interpreted.
@@ -197,7 +252,7 @@ export function publishedOutputSchema<T>(schema: z.ZodType<T>): StandardSchemaWi
     if (options.libraryOptions !== undefined) return schema['~standard'].jsonSchema.output(options);
     let text = rendered.get(options.target);
     if (text === undefined) {
-      text = JSON.stringify(schema['~standard'].jsonSchema.output(options));
+      text = JSON.stringify(leanJsonSchema(schema, options.target));
       rendered.set(options.target, text);
     }
     return JSON.parse(text) as Record<string, unknown>;

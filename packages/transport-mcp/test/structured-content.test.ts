@@ -194,19 +194,60 @@ const BREAK: ((answer: Record<string, unknown>) => Record<string, unknown>)[] = 
 ];
 
 describe('publishedOutputSchema', () => {
-  it.each(Object.entries(SCHEMAS))('%s lists exactly the JSON Schema zod renders', (_name, schema) => {
+  it.each(Object.entries(SCHEMAS))("%s lists a lean JSON Schema with zod's structure", (_name, schema) => {
     const published = publishedOutputSchema(schema as z.ZodType);
-    for (const target of ['draft-2020-12', 'draft-07'] as const) {
-      expect(published['~standard'].jsonSchema.output({ target })).toEqual(
-        z.toJSONSchema(schema, { target, io: 'output' }),
-      );
-    }
+    const listed = published['~standard'].jsonSchema.output({ target: 'draft-2020-12' });
+    const full = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output' }) as Record<string, unknown>;
+    const text = JSON.stringify(listed);
+    // 2020-12 is an MCP schema's default dialect; the safe-integer bounds say nothing.
+    expect(listed).not.toHaveProperty('$schema');
+    expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
+    // Same top-level properties and required fields as zod's full rendering, closed the same way.
+    expect(Object.keys(listed.properties as object)).toEqual(Object.keys(full.properties as object));
+    expect(listed.required).toEqual(full.required);
+    expect(listed.additionalProperties).toBe(false);
+    // Only the few descriptions the listing registry keeps; zod's full rendering has more.
+    const descriptions = text.match(/"description":"/g)?.length ?? 0;
+    expect(descriptions).toBeLessThanOrEqual(2);
+    expect(text.length).toBeLessThan(JSON.stringify(full).length);
+    // Another target is still zod's rendering, marked with its dialect.
+    expect(published['~standard'].jsonSchema.output({ target: 'draft-07' })).toHaveProperty(
+      '$schema',
+      'http://json-schema.org/draft-07/schema#',
+    );
     // Each caller gets its own copy: the SDK may decorate what it is given.
     const first = published['~standard'].jsonSchema.output({ target: 'draft-2020-12' });
     first.mutated = true;
     expect(published['~standard'].jsonSchema.output({ target: 'draft-2020-12' })).not.toHaveProperty(
       'mutated',
     );
+  });
+
+  it("writes the shared objects once under $defs, and zod's global rendering (OpenAPI) never sees them", () => {
+    const listed = (schema: z.ZodType) =>
+      publishedOutputSchema(schema)['~standard'].jsonSchema.output({ target: 'draft-2020-12' });
+    const describe = listed(describeTableOutput);
+    expect(Object.keys(describe.$defs as object).sort()).toEqual(['foreignKey', 'inferred', 'table']);
+    expect(JSON.stringify(describe.properties)).toContain('"$ref":"#/$defs/foreignKey"');
+    expect(Object.keys(listed(findJoinPathOutput).$defs as object)).toEqual(['table']);
+    // OpenAPI embeds zod's global rendering in a bigger document, where #/$defs/… would point at the
+    // document's root: the listing's ids must not leak into it.
+    for (const schema of Object.values(SCHEMAS)) {
+      expect(JSON.stringify(z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output' }))).not.toContain(
+        '$ref',
+      );
+    }
+  });
+
+  it('refuses an extra field inside a shared definition', async () => {
+    const published = publishedOutputSchema(describeTableOutput);
+    const answer = GOOD.describe_table[0] as { foreignKeys: { table: object }[] };
+    const fk = answer.foreignKeys[0] as { table: object };
+    const broken = { ...answer, foreignKeys: [{ ...fk, table: { ...fk.table, extra: 1 } }] };
+    expect((await published['~standard'].validate(answer)).issues).toBeUndefined();
+    expect((await published['~standard'].validate(broken)).issues).toBeDefined();
+    const noName = { ...answer, referencedBy: [{ ...fk, table: {} }] };
+    expect((await published['~standard'].validate(noName)).issues).toBeDefined();
   });
 
   it.each(Object.entries(SCHEMAS))('%s accepts and refuses what zod does', async (name, schema) => {
