@@ -49,29 +49,36 @@ export function renderTableName(ref: TableRef): string {
 
 /**
  * One page of `list_tables`: a count line, a header, one line per table, and the cursor for the next
- * page. The schema column is left out when no table has one (SQLite), to save tokens.
+ * page. The schema is said once, on a `schema <name>:` line before its tables (pages are sorted by
+ * schema, so each schema gets one line), not repeated on every row: on MySQL the schema is the
+ * database, often a long name, and was a third of a page's tokens. No schema line when a table has
+ * none (SQLite).
  */
 export function renderTableList(output: ListTablesOutput): string {
   const { tables, total, nextCursor } = output;
   if (tables.length === 0) {
     return total === 0 ? 'No tables match.' : `No tables on this page (${total} match in total).`;
   }
-  const withSchema = tables.some((t) => t.schema !== undefined);
-  const header = [...(withSchema ? ['schema'] : []), 'name', 'kind', 'rows~', 'comment'];
   const lines = [
     `${tables.length} of ${total} tables${nextCursor ? '' : ' (last page)'}`,
-    joinFields(header),
-    ...tables.map((t) =>
+    joinFields(['name', 'kind', 'rows~', 'comment']),
+  ];
+  let schema: string | undefined;
+  for (const t of tables) {
+    if (t.schema !== schema) {
+      schema = t.schema;
+      lines.push(schema === undefined ? 'no schema:' : `schema ${oneLine(schema)}:`);
+    }
+    lines.push(
       joinFields([
-        ...(withSchema ? [escapeField(t.schema ?? '')] : []),
         escapeField(t.name),
         t.kind,
         t.rowEstimate === undefined ? '' : String(t.rowEstimate),
         // The operator's dictionary description, when there is one, says more than a legacy comment.
         escapeField(t.description ?? t.comment ?? ''),
       ]),
-    ),
-  ];
+    );
+  }
   if (nextCursor) lines.push(`next_cursor: ${nextCursor}`);
   return lines.join('\n');
 }

@@ -100,20 +100,50 @@ describe('renderTableList', () => {
     );
   });
 
-  it('adds the schema column when tables have schemas and marks the last page', () => {
+  it('says each schema once, before its tables, and marks the last page', () => {
     const text = renderTableList({
       tables: [
         { schema: 'legacy', name: 'CUST_HIST', kind: 'view', comment: 'History\n1998' },
+        { schema: 'legacy', name: 'ORD_HIST', kind: 'table', rowEstimate: 5 },
         { schema: 'public', name: 'ORDHDR', kind: 'table' },
+      ],
+      total: 3,
+    });
+    expect(text.split('\n')).toEqual([
+      '3 of 3 tables (last page)',
+      'name|kind|rows~|comment',
+      'schema legacy:',
+      'CUST_HIST|view||History\\n1998',
+      'ORD_HIST|table|5|',
+      'schema public:',
+      'ORDHDR|table||',
+    ]);
+  });
+
+  it('does not repeat a long schema name on every row of a one-schema page', () => {
+    const schema = 'lb_bench_2b829f75';
+    const tables = Array.from({ length: 100 }, (_, i) => ({ schema, name: `ORD_HDR_${i}`, kind: 'table' }));
+    const text = renderTableList({ tables, total: 5001, nextCursor: 'c' });
+    expect(text.split(schema).length - 1).toBe(1);
+    expect(text.split('\n').slice(0, 4)).toEqual([
+      '100 of 5001 tables',
+      'name|kind|rows~|comment',
+      `schema ${schema}:`,
+      'ORD_HDR_0|table||',
+    ]);
+    // The structured content (not rendered here) keeps the schema per table.
+    expect(text).toContain('next_cursor: c');
+  });
+
+  it('says when tables after a schema have none', () => {
+    const text = renderTableList({
+      tables: [
+        { schema: 's', name: 'A', kind: 'table' },
+        { name: 'B', kind: 'table' },
       ],
       total: 2,
     });
-    expect(text.split('\n')).toEqual([
-      '2 of 2 tables (last page)',
-      'schema|name|kind|rows~|comment',
-      'legacy|CUST_HIST|view||History\\n1998',
-      'public|ORDHDR|table||',
-    ]);
+    expect(text.split('\n').slice(2)).toEqual(['schema s:', 'A|table||', 'no schema:', 'B|table||']);
   });
 
   it('says so when nothing matches', () => {

@@ -49,14 +49,16 @@ describe('table resources on a database with schemas', () => {
     expect(spaced.contents[0]?.text?.split('\n')[0]).toBe('table dbo.Order Lines');
   });
 
-  it('lists tables with their schema column', async () => {
+  it('lists tables under their schema', async () => {
     const list = await connection.client.readResource({ uri: 'legacybridge://tables' });
     expect(list.contents[0]?.text?.split('\n')).toEqual([
       '3 of 3 tables (last page)',
-      'schema|name|kind|rows~|comment',
-      'dbo|CUSTMST|table||Customer master',
-      'dbo|Order Lines|table||',
-      'legacy|CUST_HIST|view||',
+      'name|kind|rows~|comment',
+      'schema dbo:',
+      'CUSTMST|table||Customer master',
+      'Order Lines|table||',
+      'schema legacy:',
+      'CUST_HIST|view||',
     ]);
   });
 });
