@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -8,7 +8,7 @@ import {
   parseDataDictionary,
 } from '@legacybridge/core';
 import { err, ok, type Result } from 'neverthrow';
-import { parse as parseYaml } from 'yaml';
+import { isScalar, parseDocument, visit } from 'yaml';
 
 /** A data dictionary read from a file, and where from, for the startup log. */
 export interface LoadedDictionary {
@@ -31,6 +31,11 @@ export function loadDataDictionary(path: string): Result<DataDictionary, ConfigF
   const fail = (what: string) => err(configFailure(VARIABLE, `${VARIABLE}: ${path}: ${what}`));
   let text: string;
   try {
+    // A FIFO or a device (/dev/zero) would block or grow without end in readFileSync: regular files only.
+    const stat = statSync(path);
+    if (!stat.isFile()) return fail('is not a regular file.');
+    if (stat.size > MAX_BYTES)
+      return fail(`is ${stat.size} bytes; a data dictionary may have at most ${MAX_BYTES}.`);
     const buffer = readFileSync(path);
     if (buffer.length > MAX_BYTES)
       return fail(`is ${buffer.length} bytes; a data dictionary may have at most ${MAX_BYTES}.`);
@@ -39,18 +44,10 @@ export function loadDataDictionary(path: string): Result<DataDictionary, ConfigF
     // The errno says enough (ENOENT, EACCES, EISDIR); a stack says nothing to an operator.
     return fail(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
   }
-  let value: unknown;
-  try {
-    value =
-      extname(path).toLowerCase() === '.json'
-        ? JSON.parse(text)
-        : // Unique keys: a table listed twice would silently lose one entry otherwise.
-          parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
-  } catch (error) {
-    return fail(
-      `is not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${firstLine((error as Error).message)}`,
-    );
-  }
+  const format = extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML';
+  const parsed = parseText(text);
+  if (parsed.isErr()) return fail(`is not valid ${format}: ${firstLine(parsed.error)}`);
+  const value = parsed.value;
   return parseDataDictionary(value).mapErr((issues) => {
     const shown = issues.slice(0, 5).map((issue) => `${issue.path}: ${issue.message}`);
     const more = issues.length > shown.length ? ` (and ${issues.length - shown.length} more)` : '';
@@ -59,6 +56,43 @@ export function loadDataDictionary(path: string): Result<DataDictionary, ConfigF
 }
 
 const VARIABLE = 'DATA_DICTIONARY_PATH';
+
+/**
+ * YAML or JSON (YAML 1.2 reads JSON) to a value, refusing a key written twice in one mapping: a table
+ * listed twice would silently lose one entry, and `{"T": {"hidden": true}, "T": {}}` would show T.
+ * JSON goes through the same path because JSON.parse keeps the last duplicate without a word. The
+ * duplicate check is our own, one Set per mapping: the yaml package's `uniqueKeys` compares every
+ * key with every earlier one, which took 6 s for 20,000 tables and minutes for a file under the cap.
+ * A leading BOM is dropped (editors on Windows write one). Aliases are bounded (billion laughs).
+ */
+function parseText(text: string): Result<unknown, string> {
+  const doc = parseDocument(text.startsWith('\uFEFF') ? text.slice(1) : text, {
+    uniqueKeys: false,
+    maxAliasCount: 100,
+  });
+  if (doc.errors.length > 0) return err(doc.errors[0]?.message ?? 'unreadable');
+  let duplicate: string | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          duplicate = `the key ${JSON.stringify(String(key))} appears twice in one mapping (keys must be unique)`;
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  if (duplicate !== undefined) return err(duplicate);
+  try {
+    return ok(doc.toJS({ maxAliasCount: 100 }));
+  } catch (error) {
+    return err((error as Error).message);
+  }
+}
 
 function firstLine(message: string): string {
   return message.split('\n', 1)[0] ?? message;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,57 @@ describe('loadDataDictionary', () => {
     )._unsafeUnwrapErr();
     expect(failure.variable).toBe('DATA_DICTIONARY_PATH');
     expect(failure.message).toMatch(/is not valid YAML: .*(unique|duplicate)/i);
+  });
+
+  it('refuses a key written twice in JSON too: JSON.parse would keep the last and unhide the table', () => {
+    const failure = loadDataDictionary(
+      write('twice.json', '{"tables":{"PAYROLL":{"hidden":true},"PAYROLL":{}}}'),
+    )._unsafeUnwrapErr();
+    expect(failure.message).toMatch(/is not valid JSON: the key "PAYROLL" appears twice/);
+    const nested = loadDataDictionary(
+      write('twice-col.yaml', 'tables:\n  A:\n    columns:\n      SSN: { hidden: true }\n      SSN: {}\n'),
+    )._unsafeUnwrapErr();
+    expect(nested.message).toContain('"SSN" appears twice');
+  });
+
+  it('reads a file that starts with a byte order mark, YAML or JSON', () => {
+    for (const [name, text] of [
+      ['bom.json', '\uFEFF{"tables":{"A":{"hidden":true}}}'],
+      ['bom.yaml', '\uFEFFtables:\n  A: { hidden: true }\n'],
+    ] as const) {
+      expect([...loadDataDictionary(write(name, text))._unsafeUnwrap().hiddenTableNames], name).toEqual([
+        'a',
+      ]);
+    }
+  });
+
+  it('refuses a FIFO or a device instead of blocking startup on it', () => {
+    const fifo = join(dir, 'fifo.yaml');
+    execFileSync('mkfifo', [fifo]);
+    expect(loadDataDictionary(fifo)._unsafeUnwrapErr().message).toContain('is not a regular file');
+    expect(loadDataDictionary('/dev/zero')._unsafeUnwrapErr().message).toContain('is not a regular file');
+  });
+
+  it('reads a 50,000-table file in linear time (the yaml uniqueKeys check is quadratic: ~30 s here)', () => {
+    const lines = Array.from({ length: 50_000 }, (_, i) => `  T${i}: { description: "table ${i}" }`);
+    const path = write('large.yaml', `tables:\n${lines.join('\n')}\n`);
+    const started = performance.now();
+    expect(loadDataDictionary(path)._unsafeUnwrap().tables).toHaveLength(50_000);
+    expect(performance.now() - started).toBeLessThan(12_000);
+  });
+
+  it('bounds YAML aliases (billion laughs) with a clear error', () => {
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++)
+      levels.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    const failure = loadDataDictionary(
+      write('laughs.yaml', `${levels.join('\n')}\ntables: {}\n`),
+    )._unsafeUnwrapErr();
+    expect(failure.message).toMatch(/is not valid YAML: .*alias/i);
   });
 
   it('says what is wrong with JSON, naming the file', () => {
