@@ -68,7 +68,6 @@ const VARIABLE = 'DATA_DICTIONARY_PATH';
 function parseText(text: string): Result<unknown, string> {
   const doc = parseDocument(text.startsWith('\uFEFF') ? text.slice(1) : text, {
     uniqueKeys: false,
-    maxAliasCount: 100,
   });
   if (doc.errors.length > 0) return err(doc.errors[0]?.message ?? 'unreadable');
   let duplicate: string | undefined;
