@@ -112,10 +112,7 @@ export function renderTableDetail(detail: TableDetail): string {
     lines.push('foreign keys:');
     for (const fk of detail.foreignKeys) lines.push(`  ${renderForeignKey(fk)}`);
   }
-  if (detail.referencedBy.length > 0) {
-    lines.push('referenced by:');
-    for (const fk of detail.referencedBy) lines.push(`  ${renderForeignKey(fk)}`);
-  }
+  if (detail.referencedBy.length > 0) renderReferencedBy(detail.referencedBy, lines);
   if (detail.inferredForeignKeys !== undefined && detail.inferredForeignKeys.length > 0) {
     lines.push('inferred references (not declared):');
     for (const r of detail.inferredForeignKeys) lines.push(`  ${renderInferred(r)}`);
@@ -137,6 +134,69 @@ export function renderTableDetail(detail: TableDetail): string {
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * How many declared foreign keys from other tables `describe_table`'s text lists. A master table in a
+ * legacy schema can be referenced by hundreds of tables (the bench's ORD_DTL_0001 by 100: 3.5k of its
+ * 3.8k tokens on PostgreSQL); a model deciding how to query it needs a sample and a count, not all of
+ * them. The structured content keeps the full list, for programs.
+ */
+const REFERENCED_BY_TEXT_LIMIT = 20;
+
+/**
+ * Declared foreign keys from other tables, one short line each: `T(cols) -> cols here`. The side
+ * pointing here is this table every time, so only its columns are written, and the constraint name
+ * (in the structured content) is left out. Past REFERENCED_BY_TEXT_LIMIT, the first ones by table
+ * name, then how many more and how to reach them.
+ */
+function renderReferencedBy(referencedBy: readonly ForeignKeyInfo[], lines: string[]): void {
+  const total = referencedBy.length;
+  const capped = total > REFERENCED_BY_TEXT_LIMIT;
+  const shown = capped
+    ? [...referencedBy]
+        .sort((a, b) => compareText(renderTableName(a.table), renderTableName(b.table)))
+        .slice(0, REFERENCED_BY_TEXT_LIMIT)
+    : referencedBy;
+  lines.push(
+    capped
+      ? `referenced by ${total} foreign keys, the first ${REFERENCED_BY_TEXT_LIMIT} by table name (their columns -> columns here):`
+      : 'referenced by (their columns -> columns here):',
+  );
+  for (const fk of shown) {
+    lines.push(
+      `  ${renderTableName(fk.table)}(${fk.columns.join(', ')}) -> ${fk.referencedColumns.join(', ')}`,
+    );
+  }
+  if (capped) {
+    const omitted = total - shown.length;
+    const column = mostCommonColumn(referencedBy);
+    lines.push(
+      `  … and ${omitted} more: find_join_path from a table to this one gives its join; ` +
+        `search_schema ${column} lists the tables with that column`,
+    );
+  }
+}
+
+/** The referencing column most foreign keys start with (`MST_ID`): the word to give search_schema. */
+function mostCommonColumn(keys: readonly ForeignKeyInfo[]): string {
+  const counts = new Map<string, number>();
+  let best = '';
+  let bestCount = 0;
+  for (const fk of keys) {
+    const column = fk.columns[0] ?? '';
+    const count = (counts.get(column) ?? 0) + 1;
+    counts.set(column, count);
+    if (count > bestCount) {
+      best = column;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A foreign key as `from(cols) -> to(cols) [name]`, the shape a model copies into a JOIN. */

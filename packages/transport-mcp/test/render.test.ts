@@ -122,7 +122,11 @@ describe('renderTableList', () => {
 
   it('does not repeat a long schema name on every row of a one-schema page', () => {
     const schema = 'lb_bench_2b829f75';
-    const tables = Array.from({ length: 100 }, (_, i) => ({ schema, name: `ORD_HDR_${i}`, kind: 'table' }));
+    const tables = Array.from({ length: 100 }, (_, i) => ({
+      schema,
+      name: `ORD_HDR_${i}`,
+      kind: 'table' as const,
+    }));
     const text = renderTableList({ tables, total: 5001, nextCursor: 'c' });
     expect(text.split(schema).length - 1).toBe(1);
     expect(text.split('\n').slice(0, 4)).toEqual([
@@ -214,6 +218,66 @@ describe('renderTableDetail', () => {
         '  UX_QTY (QTY) unique',
       ].join('\n'),
     );
+  });
+
+  it('lists foreign keys from other tables as short lines: their columns -> columns here', () => {
+    const from = (name: string, column: string) => ({
+      name: `FK_${name}`,
+      table: { schema: 'dbo', name },
+      columns: [column],
+      referencedTable: { schema: 'dbo', name: 'ORDDTL' },
+      referencedColumns: ['ORDNO', 'LINENO'],
+    });
+    const text = renderTableDetail({
+      ...detail,
+      referencedBy: [from('SHIPDTL', 'ORDNO'), from('INVDTL', 'ORDNO')],
+    });
+    expect(text).toContain(
+      [
+        'referenced by (their columns -> columns here):',
+        '  dbo.SHIPDTL(ORDNO) -> ORDNO, LINENO',
+        '  dbo.INVDTL(ORDNO) -> ORDNO, LINENO',
+        'indexes:',
+      ].join('\n'),
+    );
+    // The constraint names stay in the structured content.
+    expect(text).not.toContain('FK_SHIPDTL');
+  });
+
+  it('caps foreign keys from other tables at 20 and says how many more and how to reach them', () => {
+    // 45 referencing tables, listed out of order; most reference through MST_ID, one through PRNT_ID.
+    const names = Array.from({ length: 45 }, (_, i) => `REF_${String(44 - i).padStart(2, '0')}`);
+    const referencedBy = names.map((name, i) => ({
+      table: { schema: 'dbo', name },
+      columns: [i === 0 ? 'PRNT_ID' : 'MST_ID'],
+      referencedTable: { schema: 'dbo', name: 'ORDDTL' },
+      referencedColumns: ['ORDNO'],
+    }));
+    // Outgoing keys are never capped.
+    const foreignKeys = Array.from({ length: 30 }, (_, i) => ({
+      table: { schema: 'dbo', name: 'ORDDTL' },
+      columns: [`C${i}`],
+      referencedTable: { schema: 'dbo', name: `OUT_${i}` },
+      referencedColumns: ['ID'],
+    }));
+    const lines = renderTableDetail({ ...detail, foreignKeys, referencedBy }).split('\n');
+    const start = lines.indexOf(
+      'referenced by 45 foreign keys, the first 20 by table name (their columns -> columns here):',
+    );
+    expect(start).toBeGreaterThan(0);
+    const listed = lines.slice(start + 1, start + 21);
+    expect(listed).toEqual(
+      Array.from({ length: 20 }, (_, i) => `  dbo.REF_${String(i).padStart(2, '0')}(MST_ID) -> ORDNO`),
+    );
+    expect(lines[start + 21]).toBe(
+      '  … and 25 more: find_join_path from a table to this one gives its join; search_schema MST_ID lists the tables with that column',
+    );
+    expect(lines[start + 22]).toBe('indexes:');
+    expect(lines.filter((l) => l.startsWith('  dbo.ORDDTL(C'))).toHaveLength(30);
+    // The cap applies at 21, not at 20.
+    const twenty = renderTableDetail({ ...detail, referencedBy: referencedBy.slice(0, 20) });
+    expect(twenty).toContain('referenced by (their columns -> columns here):');
+    expect(twenty).not.toContain('more:');
   });
 
   it('says when no primary key is declared', () => {
