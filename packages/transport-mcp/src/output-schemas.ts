@@ -232,6 +232,39 @@ function dropSafeIntegerBounds(node: unknown): void {
 type StandardJSONSchemaOptions = Parameters<StandardSchemaWithJSON['~standard']['jsonSchema']['output']>[0];
 
 /**
+ * A tool's `inputSchema` (core's zod schema) listed without `$schema`, the one part of it that says
+ * nothing: draft 2020-12 is an MCP schema's default dialect. Descriptions and bounds stay, since the
+ * model calls the tool from them. Arguments are still validated and parsed by the zod schema itself.
+ */
+export function listedInputSchema<S extends z.ZodType>(
+  schema: S,
+): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
+  const standard = schema['~standard'] as StandardSchemaWithJSON<z.input<S>, z.output<S>>['~standard'];
+  const rendered = new Map<string, string>();
+  const input = (options: StandardJSONSchemaOptions) => {
+    if (options.target !== LISTED_TARGET || options.libraryOptions !== undefined) {
+      return standard.jsonSchema.input(options);
+    }
+    let text = rendered.get(options.target);
+    if (text === undefined) {
+      const { $schema: _dialect, ...json } = standard.jsonSchema.input(options);
+      text = JSON.stringify(json);
+      rendered.set(options.target, text);
+    }
+    // A fresh copy per caller: the SDK keeps and may decorate what it is given.
+    return JSON.parse(text) as Record<string, unknown>;
+  };
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'legacybridge',
+      validate: standard.validate,
+      jsonSchema: { input, output: standard.jsonSchema.output },
+    },
+  };
+}
+
+/**
  * `schema` as a tool's `outputSchema`: listed lean (`leanJsonSchema`) and checked cheaply.
  *
  * The SDK validates every successful call's `structuredContent` against the registered output schema

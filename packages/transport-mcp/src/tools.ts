@@ -18,6 +18,7 @@ import {
   describeTableOutput,
   explainQueryOutput,
   findJoinPathOutput,
+  listedInputSchema,
   listTablesOutput,
   publishedOutputSchema,
   runQueryOutput,
@@ -57,6 +58,16 @@ const READ_ONLY: ToolAnnotations = {
   openWorldHint: false,
 };
 
+// The input schemas as listed: core's zod schemas without the `$schema` line (listedInputSchema).
+const INPUT = {
+  list_tables: listedInputSchema(listTablesInput),
+  describe_table: listedInputSchema(describeTableInput),
+  search_schema: listedInputSchema(searchSchemaInput),
+  run_query: listedInputSchema(runQueryInput),
+  explain_query: listedInputSchema(explainQueryInput),
+  find_join_path: listedInputSchema(findJoinPathInput),
+} as const;
+
 // The output schemas as registered: zod's JSON Schema as before, checked per call by a compiled
 // validator instead of a zod parse (see publishedOutputSchema). Module-level, so every server
 // instance of the process shares one compiled validator per tool.
@@ -76,7 +87,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
     {
       title: 'List tables',
       description: TOOL_DESCRIPTIONS.list_tables,
-      inputSchema: listTablesInput,
+      inputSchema: INPUT.list_tables,
       outputSchema: OUTPUT.list_tables,
       annotations: { ...READ_ONLY, title: 'List tables' },
     },
@@ -95,7 +106,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
     {
       title: 'Describe a table',
       description: TOOL_DESCRIPTIONS.describe_table,
-      inputSchema: describeTableInput,
+      inputSchema: INPUT.describe_table,
       outputSchema: OUTPUT.describe_table,
       annotations: { ...READ_ONLY, title: 'Describe a table' },
     },
@@ -114,7 +125,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
     {
       title: 'Search the schema',
       description: TOOL_DESCRIPTIONS.search_schema,
-      inputSchema: searchSchemaInput,
+      inputSchema: INPUT.search_schema,
       outputSchema: OUTPUT.search_schema,
       annotations: { ...READ_ONLY, title: 'Search the schema' },
     },
@@ -133,7 +144,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
     {
       title: 'Run a read-only query',
       description: describeRunQuery(deps),
-      inputSchema: runQueryInput,
+      inputSchema: INPUT.run_query,
       outputSchema: OUTPUT.run_query,
       annotations: { ...READ_ONLY, title: 'Run a read-only query' },
     },
@@ -156,7 +167,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
     {
       title: 'Explain a query',
       description: describeExplainQuery(deps),
-      inputSchema: explainQueryInput,
+      inputSchema: INPUT.explain_query,
       outputSchema: OUTPUT.explain_query,
       annotations: { ...READ_ONLY, title: 'Explain a query' },
     },
@@ -177,7 +188,7 @@ export function registerTools(server: McpServer, deps: UseCaseDeps, responder: T
     {
       title: 'Find a join path',
       description: TOOL_DESCRIPTIONS.find_join_path,
-      inputSchema: findJoinPathInput,
+      inputSchema: INPUT.find_join_path,
       outputSchema: OUTPUT.find_join_path,
       annotations: { ...READ_ONLY, title: 'Find a join path' },
     },

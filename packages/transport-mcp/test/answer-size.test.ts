@@ -78,11 +78,18 @@ describe('token-lean answers over MCP', () => {
     expect(structured.tables.every((t) => t.schema === 'erp')).toBe(true);
   });
 
-  it('tools/list output schemas stay lean', async () => {
+  it('tools/list schemas stay lean', async () => {
     const { tools } = await connection.client.listTools();
     const outputs = tools.map((t) => JSON.stringify(t.outputSchema));
     // 9,435 characters as zod's full JSON Schema; 5,424 lean. A regression shows here.
     expect(outputs.join('').length).toBeLessThan(5_700);
     for (const output of outputs) expect(output).not.toContain('$schema');
+    // Input schemas lose only their $schema line: the model calls the tools from their descriptions.
+    for (const tool of tools) {
+      expect(tool.inputSchema, tool.name).not.toHaveProperty('$schema');
+      for (const property of Object.values(tool.inputSchema.properties ?? {})) {
+        expect((property as { description?: string }).description?.length, tool.name).toBeGreaterThan(10);
+      }
+    }
   });
 });
