@@ -324,6 +324,48 @@ describe('hidden tables in the statement guard', () => {
     expect(checkReadOnlySql(sql, dialect).isOk()).toBe(true);
   });
 
+  // A catalog read lists a hidden table (or its values, pg_stats) without naming it; OIDs and query
+  // texts reach it by number or by a string assembled at run time.
+  it.each([
+    ['postgres', 'SELECT table_name FROM information_schema.tables', 'information_schema'],
+    ['postgres', 'SELECT relname FROM pg_class', 'pg_class'],
+    ['postgres', 'SELECT * FROM pg_catalog.pg_tables', 'pg_catalog'],
+    ['postgres', "SELECT most_common_vals FROM pg_stats WHERE tablename LIKE 'x_tmp%'", 'pg_stats'],
+    ['postgres', "SELECT schema_to_xml('public', true, false, '')", 'schema_to_xml'],
+    ['postgres', "SELECT database_to_xml(true, false, '')", 'database_to_xml'],
+    ['postgres', "SELECT table_to_xml(16400, true, false, '')", 'table_to_xml'],
+    ['postgres', 'SELECT i::regclass FROM generate_series(16384, 17000) AS i', 'regclass'],
+    ['mysql', 'SELECT TABLE_NAME FROM information_schema.TABLES', 'information_schema'],
+    ['mysql', 'SELECT * FROM `mysql`.innodb_table_stats', 'mysql'],
+    ['mysql', 'SELECT * FROM sys.schema_table_statistics', 'sys'],
+    ['sqlite', 'SELECT name, sql FROM sqlite_master', 'sqlite_master'],
+    ['sqlite', 'SELECT * FROM "sqlite_schema"', 'sqlite_schema'],
+    ['sqlite', 'SELECT name FROM pragma_table_list', 'pragma_table_list'],
+    ['sqlite', 'SELECT name FROM pragma_table_list()', 'pragma_table_list'],
+    ['mssql', 'SELECT name FROM sys.objects', 'sys'],
+    ['mssql', 'SELECT OBJECT_NAME(id) FROM sysobjects', 'OBJECT_NAME'],
+    ['oracle', 'SELECT table_name FROM all_tables', 'all_tables'],
+    ['oracle', 'SELECT * FROM USER_TAB_COLUMNS', 'USER_TAB_COLUMNS'],
+  ] as const)('%s: refuses the catalog read %s while tables are hidden', (dialect, sql, name) => {
+    const hidden = dictionary(DICTIONARY).hiddenTableNames;
+    const checked = checkReadOnlySql(sql, dialect, { hiddenTables: hidden });
+    expect(checked.isErr() && checked.error.kind).toBe('PermissionDenied');
+    expect(checked.isErr() && checked.error.publicDetail).toContain(`reads the database catalog (${name} at`);
+    expect(checked.isErr() && checked.error.publicDetail).toContain('list_tables');
+    // Without hidden tables the catalog is the assistant's to read.
+    expect(checkReadOnlySql(sql, dialect).isOk(), sql).toBe(true);
+  });
+
+  it.each([
+    ['postgres', 'SELECT pg_typeof(CUSTNO), pg_column_size(CUSTNM) FROM CUSTMST'],
+    ['mssql', 'SELECT c.sys_code, c.user_id FROM CUSTMST c'],
+    ['mysql', 'SELECT sys, mysql FROM CUSTMST'],
+    ['oracle', 'SELECT user_name, all_items FROM CUSTMST'],
+  ] as const)('%s: still accepts %s while tables are hidden', (dialect, sql) => {
+    const hidden = dictionary(DICTIONARY).hiddenTableNames;
+    expect(checkReadOnlySql(sql, dialect, { hiddenTables: hidden }).isOk()).toBe(true);
+  });
+
   it('reports a write as a read-only violation first, whatever it names', () => {
     const checked = checkReadOnlySql('DELETE FROM X_TMP_BAK_CUSTMST', 'sqlite', {
       hiddenTables: new Set(['x_tmp_bak_custmst']),

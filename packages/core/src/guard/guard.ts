@@ -22,7 +22,7 @@ import { type DatabaseFailure, dbFailure } from '../errors.js';
 import { compiled, type Reading, type WordRule } from './compiled-rules.js';
 import type { DialectRules, LexMode } from './dialects.js';
 import { classify } from './heads.js';
-import { findHiddenTableName } from './hidden-tables.js';
+import { findCatalogName, findHiddenTableName } from './hidden-tables.js';
 import { asciiUpperCase, type LexFailure, lex, type Token } from './lexer.js';
 import type { ReadOnlyStatementKind } from './read-only-query.js';
 import { at, isPunct, isWord, type Refusal } from './refusal.js';
@@ -71,6 +71,15 @@ export function guardSql(
         dbFailure('PermissionDenied', {
           publicDetail: `The statement names ${found.name} at ${at(found.position)}, which this server's data dictionary hides from assistants.`,
           message: `statement guard: hidden table ${found.name} named at ${at(found.position)}`,
+        }),
+      );
+    }
+    const catalog = hidden !== undefined && hidden.size > 0 ? findCatalogName(tokens) : undefined;
+    if (catalog !== undefined) {
+      return err(
+        dbFailure('PermissionDenied', {
+          publicDetail: `The statement reads the database catalog (${catalog.name} at ${at(catalog.position)}), which would show tables this server's data dictionary hides from assistants. Use list_tables, search_schema and describe_table to explore the schema.`,
+          message: `statement guard: catalog ${catalog.name} read at ${at(catalog.position)} while the dictionary hides tables`,
         }),
       );
     }

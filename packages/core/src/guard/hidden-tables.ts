@@ -51,3 +51,90 @@ function hiddenWordIn(text: string, hidden: ReadonlySet<string>): string | undef
   }
   return undefined;
 }
+
+/**
+ * While the dictionary hides tables, a statement that reads the database's own catalog is refused too:
+ * `information_schema.tables`, `pg_class`, `sqlite_master`, `sys.objects` or `all_tables` list a hidden
+ * table by name (and `pg_stats` shows its most common values) without the statement naming it, and a
+ * cooperative assistant reaches for exactly those when exploring a schema. Likewise PostgreSQL's
+ * functions that read whole schemas or run a query text (`schema_to_xml`, `database_to_xml`,
+ * `query_to_xml`, `ts_stat`, `dblink`) and `regclass`, which turns an OID into a table
+ * (`table_to_xml(16400::regclass, …)`, `generate_series(…)::regclass` lists every name). The refusal
+ * points the assistant to list_tables, search_schema and describe_table, which apply the dictionary.
+ * Conservative like the rest of the guard: a token matching one of these is refused wherever it stands.
+ * @returns the first catalog name found (as written) and where, or undefined.
+ */
+export function findCatalogName(
+  tokens: readonly Token[],
+): { readonly name: string; readonly position: number } | undefined {
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index] as Token;
+    if (token.kind !== 'word' && token.kind !== 'quoted') continue;
+    const name = token.kind === 'word' ? token.text : token.value;
+    const lower = name.toLowerCase();
+    const next = tokens[index + 1];
+    const call = next?.kind === 'punctuation' && next.text === '(';
+    const qualifier = next?.kind === 'punctuation' && next.text === '.';
+    if (
+      CATALOG_NAMES.has(lower) ||
+      (qualifier && CATALOG_SCHEMAS.has(lower)) ||
+      lower.startsWith('pragma_') ||
+      (call ? CATALOG_FUNCTIONS.has(lower) || lower.startsWith('dblink') : CATALOG_RELATION.test(lower))
+    ) {
+      return { name, position: token.position };
+    }
+  }
+  return undefined;
+}
+
+// Names that only ever mean the catalog.
+const CATALOG_NAMES = new Set([
+  'information_schema',
+  'pg_catalog',
+  'performance_schema',
+  'sqlite_master',
+  'sqlite_schema',
+  'sqlite_temp_master',
+  'sqlite_temp_schema',
+  'regclass',
+  'to_regclass',
+  'sysobjects',
+  'syscolumns',
+  'sysindexes',
+  'syscomments',
+  'sysforeignkeys',
+  'sysreferences',
+  'sysdepends',
+]);
+
+// Schemas that are common words elsewhere (a column named sys): refused as a qualifier only.
+const CATALOG_SCHEMAS = new Set(['mysql', 'sys']);
+
+// Functions that read a whole schema, a table by OID or name, or run a query given as text.
+const CATALOG_FUNCTIONS = new Set([
+  'query_to_xml',
+  'query_to_xmlschema',
+  'query_to_xml_and_xmlschema',
+  'table_to_xml',
+  'table_to_xmlschema',
+  'table_to_xml_and_xmlschema',
+  'schema_to_xml',
+  'schema_to_xmlschema',
+  'schema_to_xml_and_xmlschema',
+  'database_to_xml',
+  'database_to_xmlschema',
+  'database_to_xml_and_xmlschema',
+  'cursor_to_xml',
+  'cursor_to_xmlschema',
+  'ts_stat',
+  'object_name',
+  'object_schema_name',
+  'object_definition',
+]);
+
+// Catalog relations, not calls: PostgreSQL's pg_class, pg_tables, pg_stats, pg_stat_user_tables, …
+// (reachable without the pg_catalog qualifier; pg_ functions such as pg_typeof stay allowed), and
+// Oracle's ALL_/USER_/DBA_/CDB_ dictionary views. SQLite's pragma_* table-valued functions
+// (pragma_table_list lists every table) are refused called or not.
+const CATALOG_RELATION =
+  /^(?:pg_[a-z_]+|(?:all|user|dba|cdb)_(?:tables|all_tables|tab_columns|tab_cols|tab_comments|col_comments|objects|views|synonyms|catalog|constraints|cons_columns|indexes|ind_columns|mviews|source|dependencies|tab_privs|tab_statistics|tab_col_statistics|histograms|part_tables|tab_partitions))$/;
