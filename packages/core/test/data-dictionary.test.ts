@@ -342,6 +342,11 @@ describe('hidden tables in the statement guard', () => {
     ['sqlite', 'SELECT * FROM "sqlite_schema"', 'sqlite_schema'],
     ['sqlite', 'SELECT name FROM pragma_table_list', 'pragma_table_list'],
     ['sqlite', 'SELECT name FROM pragma_table_list()', 'pragma_table_list'],
+    ['mysql', 'SHOW TABLES', 'SHOW … TABLES'],
+    ['mysql', 'SHOW FULL TABLES FROM legacy', 'SHOW … TABLES'],
+    ['mysql', 'SHOW TABLE STATUS', 'SHOW … TABLE'],
+    ['sqlite', 'PRAGMA table_list', 'PRAGMA'],
+    ['sqlite', 'PRAGMA main.foreign_key_check', 'PRAGMA'],
     ['mssql', 'SELECT name FROM sys.objects', 'sys'],
     ['mssql', 'SELECT OBJECT_NAME(id) FROM sysobjects', 'OBJECT_NAME'],
     ['oracle', 'SELECT table_name FROM all_tables', 'all_tables'],
@@ -358,6 +363,8 @@ describe('hidden tables in the statement guard', () => {
 
   it.each([
     ['postgres', 'SELECT pg_typeof(CUSTNO), pg_column_size(CUSTNM) FROM CUSTMST'],
+    ['postgres', 'SHOW work_mem'],
+    ['mysql', "SHOW VARIABLES LIKE 'sql_mode'"],
     ['mssql', 'SELECT c.sys_code, c.user_id FROM CUSTMST c'],
     ['mysql', 'SELECT sys, mysql FROM CUSTMST'],
     ['oracle', 'SELECT user_name, all_items FROM CUSTMST'],

@@ -67,6 +67,15 @@ function hiddenWordIn(text: string, hidden: ReadonlySet<string>): string | undef
 export function findCatalogName(
   tokens: readonly Token[],
 ): { readonly name: string; readonly position: number } | undefined {
+  const head = tokens[0];
+  // SQLite's PRAGMA statements and MySQL's SHOW TABLES / TABLE STATUS / OPEN TABLES / TRIGGERS /
+  // PROCESSLIST are catalog reads in statement form (PostgreSQL's SHOW reads a setting, and has
+  // none of these words after it).
+  if (head?.kind === 'word' && head.value === 'PRAGMA') return { name: head.text, position: head.position };
+  if (head?.kind === 'word' && head.value === 'SHOW') {
+    const listing = tokens.find((t) => t.kind === 'word' && SHOW_LISTINGS.has(t.value));
+    if (listing !== undefined) return { name: `SHOW … ${listing.text}`, position: head.position };
+  }
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index] as Token;
     if (token.kind !== 'word' && token.kind !== 'quoted') continue;
@@ -86,6 +95,8 @@ export function findCatalogName(
   }
   return undefined;
 }
+
+const SHOW_LISTINGS = new Set(['TABLES', 'TABLE', 'TRIGGERS', 'PROCESSLIST', 'EVENTS']);
 
 // Names that only ever mean the catalog.
 const CATALOG_NAMES = new Set([
