@@ -27,9 +27,10 @@ import { type MysqlFieldInfo, normaliseCell, resultColumns } from './mysql-types
  * a view's stored function, which the text does not show. So after every caller statement the session
  * is reset with COM_RESET_CONNECTION (which clears variables, temporary tables, prepared statements
  * and releases user locks) and the settings above are applied again, both written right behind the
- * statement (`resetSession`); when the reset fails, the connection is destroyed. After an error mid-stream,
- * a cancel, a timeout or an early stop at a cap, the connection is always destroyed: its state on
- * the wire is unknown.
+ * statement (`resetSession`); when the reset fails, the connection is destroyed. A statement error
+ * (an ERR packet, even after rows: it ends the result in the protocol, and the server's own timeout is
+ * one) keeps the connection, reset like any other. After a cancel, the client-side timeout, a lost
+ * connection or an early stop at a cap, the connection is destroyed: its state on the wire is unknown.
  */
 
 /** MySQL and MariaDB differ in the timeout and read-only variable names. */
