@@ -59,9 +59,12 @@ export function renderTableList(output: ListTablesOutput): string {
   if (tables.length === 0) {
     return total === 0 ? 'No tables match.' : `No tables on this page (${total} match in total).`;
   }
+  // A legacy schema is mostly plain tables: the kind column is left out of a page that holds nothing
+  // else (2 of a row's ~15 tokens), and the count line says so.
+  const withKind = tables.some((t) => t.kind !== 'table');
   const lines = [
-    `${tables.length} of ${total} tables${nextCursor ? '' : ' (last page)'}`,
-    joinFields(['name', 'kind', 'rows~', 'comment']),
+    `${tables.length} of ${total} tables${nextCursor ? '' : ' (last page)'}${withKind ? '' : '; all on this page are tables, not views'}`,
+    joinFields(withKind ? ['name', 'kind', 'rows~', 'comment'] : ['name', 'rows~', 'comment']),
   ];
   let schema: string | undefined;
   for (const t of tables) {
@@ -72,7 +75,7 @@ export function renderTableList(output: ListTablesOutput): string {
     lines.push(
       joinFields([
         escapeField(t.name),
-        t.kind,
+        ...(withKind ? [t.kind] : []),
         t.rowEstimate === undefined ? '' : String(t.rowEstimate),
         // The operator's dictionary description, when there is one, says more than a legacy comment.
         escapeField(t.description ?? t.comment ?? ''),

@@ -69,10 +69,10 @@ describe('token-lean answers over MCP', () => {
     const text = textOf(result);
     expect(text.match(/erp/g)).toHaveLength(1);
     expect(text.split('\n').slice(0, 4)).toEqual([
-      `10 of ${REFERENCING + 1} tables`,
-      'name|kind|rows~|comment',
+      `10 of ${REFERENCING + 1} tables; all on this page are tables, not views`,
+      'name|rows~|comment',
       'schema erp:',
-      'ORDLN_00|table||',
+      'ORDLN_00||',
     ]);
     const structured = result.structuredContent as { tables: { schema: string }[] };
     expect(structured.tables.every((t) => t.schema === 'erp')).toBe(true);

@@ -78,7 +78,11 @@ describe('the data dictionary over MCP', () => {
   it('list_tables, the tables resource and completion leave the hidden table out', async () => {
     const listed = await connection.client.callTool({ name: 'list_tables', arguments: {} });
     expect(listed.content[0]?.text).toBe(
-      ['1 of 1 tables (last page)', 'name|kind|rows~|comment', 'CUSTMST|table|1|Customer master'].join('\n'),
+      [
+        '1 of 1 tables (last page); all on this page are tables, not views',
+        'name|rows~|comment',
+        'CUSTMST|1|Customer master',
+      ].join('\n'),
     );
     const resource = await connection.client.readResource({ uri: 'legacybridge://tables' });
     expect(resource.contents[0]?.text).not.toContain('CUSTBAK');
@@ -129,11 +133,11 @@ describe('renderers with dictionary fields', () => {
     const text = renderTableList({
       tables: [
         { name: 'A', kind: 'table', comment: 'legacy', description: 'curated' },
-        { name: 'B', kind: 'table', comment: 'only comment' },
+        { name: 'B', kind: 'view', comment: 'only comment' },
       ],
       total: 2,
     });
-    expect(text.split('\n').slice(2)).toEqual(['A|table||curated', 'B|table||only comment']);
+    expect(text.split('\n').slice(2)).toEqual(['A|table||curated', 'B|view||only comment']);
   });
 
   it('describe_table marks a pii table in its title line', () => {

@@ -89,15 +89,33 @@ describe('renderCell', () => {
 });
 
 describe('renderTableList', () => {
-  it('omits the schema column when no table has a schema and notes the cursor', () => {
+  it('has no schema line when no table has a schema, and notes the cursor', () => {
+    const text = renderTableList({
+      tables: [
+        { name: 'CUSTMST', kind: 'table', rowEstimate: 10, comment: 'Customer master' },
+        { name: 'CUSTV', kind: 'view' },
+      ],
+      total: 7,
+      nextCursor: 'abc',
+    });
+    expect(text).toBe(
+      '2 of 7 tables\nname|kind|rows~|comment\nCUSTMST|table|10|Customer master\nCUSTV|view||\nnext_cursor: abc',
+    );
+  });
+
+  it('leaves the kind column out of a page of plain tables, and says so', () => {
     const text = renderTableList({
       tables: [{ name: 'CUSTMST', kind: 'table', rowEstimate: 10, comment: 'Customer master' }],
       total: 7,
       nextCursor: 'abc',
     });
     expect(text).toBe(
-      '1 of 7 tables\nname|kind|rows~|comment\nCUSTMST|table|10|Customer master\nnext_cursor: abc',
+      '1 of 7 tables; all on this page are tables, not views\nname|rows~|comment\nCUSTMST|10|Customer master\nnext_cursor: abc',
     );
+    // A materialized view or foreign table brings the column back.
+    expect(
+      renderTableList({ tables: [{ name: 'MV', kind: 'materialized_view' }], total: 1 }).split('\n'),
+    ).toEqual(['1 of 1 tables (last page)', 'name|kind|rows~|comment', 'MV|materialized_view||']);
   });
 
   it('says each schema once, before its tables, and marks the last page', () => {
@@ -130,10 +148,10 @@ describe('renderTableList', () => {
     const text = renderTableList({ tables, total: 5001, nextCursor: 'c' });
     expect(text.split(schema).length - 1).toBe(1);
     expect(text.split('\n').slice(0, 4)).toEqual([
-      '100 of 5001 tables',
-      'name|kind|rows~|comment',
+      '100 of 5001 tables; all on this page are tables, not views',
+      'name|rows~|comment',
       `schema ${schema}:`,
-      'ORD_HDR_0|table||',
+      'ORD_HDR_0||',
     ]);
     // The structured content (not rendered here) keeps the schema per table.
     expect(text).toContain('next_cursor: c');
@@ -143,11 +161,11 @@ describe('renderTableList', () => {
     const text = renderTableList({
       tables: [
         { schema: 's', name: 'A', kind: 'table' },
-        { name: 'B', kind: 'table' },
+        { name: 'B', kind: 'view' },
       ],
       total: 2,
     });
-    expect(text.split('\n').slice(2)).toEqual(['schema s:', 'A|table||', 'no schema:', 'B|table||']);
+    expect(text.split('\n').slice(2)).toEqual(['schema s:', 'A|table||', 'no schema:', 'B|view||']);
   });
 
   it('says so when nothing matches', () => {

@@ -96,7 +96,7 @@ describe('stateless HTTP (one server per request)', () => {
     const { client, logger } = await connectHttp('legacy', db, 300);
     expect(client.getNegotiatedProtocolVersion()).toBe('2025-11-25');
     const listed = await client.callTool({ name: 'list_tables', arguments: { pattern: 'ORD*' } });
-    expect(textOf(listed)).toContain('ORDDTL|table|');
+    expect(textOf(listed)).toContain('\nORDDTL|');
 
     const controller = new AbortController();
     const call = client
