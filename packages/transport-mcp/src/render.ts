@@ -236,24 +236,39 @@ export function renderJoinPath(path: JoinPath): string {
   return lines.join('\n');
 }
 
-/** `search_schema`: best match first, one line each, with why it matched. */
+/**
+ * `search_schema`: best match first, one line each, with why it matched. Two repeats are written
+ * once: the schema, when every match is in the same one (MySQL's is the database name), goes on the
+ * count line; and a reason the same as the line above's is written `same as above` — a family of
+ * legacy tables (CUSTMST_0002, CUSTMST_0017 …) matches for one long reason, which made up most of the
+ * answer.
+ */
 export function renderSearchResults(output: SearchSchemaOutput): string {
-  if (output.matches.length === 0) {
+  const { matches } = output;
+  if (matches.length === 0) {
     return 'No tables or columns match. Try other words, a shorter prefix, or list_tables.';
   }
-  return [
-    `${output.matches.length} matches, best first`,
+  const schema = matches[0]?.schema;
+  const oneSchema = schema !== undefined && matches.every((m) => m.schema === schema);
+  const lines = [
+    `${matches.length} matches${oneSchema ? ` in schema ${oneLine(schema)}` : ''}, best first`,
     joinFields(['type', 'table', 'column', 'score', 'why']),
-    ...output.matches.map((m) =>
+  ];
+  let previousReason: string | undefined;
+  for (const m of matches) {
+    const table = oneSchema ? m.table : renderTableName({ schema: m.schema, name: m.table });
+    lines.push(
       joinFields([
         m.type,
-        escapeField(renderTableName({ schema: m.schema, name: m.table })),
+        escapeField(table),
         escapeField(m.column ?? ''),
         String(m.score),
-        escapeField(m.reason),
+        m.reason === previousReason ? 'same as above' : escapeField(m.reason),
       ]),
-    ),
-  ].join('\n');
+    );
+    previousReason = m.reason;
+  }
+  return lines.join('\n');
 }
 
 /**

@@ -320,6 +320,27 @@ describe('renderSearchResults and renderQueryPlan', () => {
     expect(renderSearchResults({ matches: [] })).toMatch(/^No tables or columns match/);
   });
 
+  it('says a shared schema once and a repeated reason as "same as above"', () => {
+    const why = '"custmst" abbreviates "customer" as "cust"; "custmst" abbreviates "master" as "mst"';
+    const text = renderSearchResults({
+      matches: [
+        { type: 'table', schema: 'lb_bench_1', table: 'CUSTMST_0002', score: 45, reason: why },
+        { type: 'table', schema: 'lb_bench_1', table: 'CUSTMST_0017', score: 45, reason: why },
+        { type: 'column', schema: 'lb_bench_1', table: 'AR_INV', column: 'CUST_NO', score: 30, reason: 'x' },
+        { type: 'table', schema: 'lb_bench_1', table: 'CUSTMST_0032', score: 20, reason: why },
+      ],
+    });
+    expect(text.split('\n')).toEqual([
+      '4 matches in schema lb_bench_1, best first',
+      'type|table|column|score|why',
+      `table|CUSTMST_0002||45|${why}`,
+      'table|CUSTMST_0017||45|same as above',
+      'column|AR_INV|CUST_NO|30|x',
+      // Only the line right above counts: a model reads top to bottom.
+      `table|CUSTMST_0032||20|${why}`,
+    ]);
+  });
+
   it('renders the plan under a line with dialect and cost', () => {
     expect(renderQueryPlan({ dialect: 'postgres', text: 'Seq Scan on t', estimatedCost: 4.5 })).toBe(
       'plan (postgres, estimated cost 4.5; not executed):\nSeq Scan on t',
