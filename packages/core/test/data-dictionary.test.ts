@@ -373,6 +373,25 @@ describe('hidden tables in the statement guard', () => {
     expect(checkReadOnlySql(sql, dialect, { hiddenTables: hidden }).isOk()).toBe(true);
   });
 
+  it('refuses a name PostgreSQL truncates to a hidden 63-byte name, and only that', () => {
+    const long = `x_tmp_bak_custmst_${'a'.repeat(45)}`; // 63 bytes: stored as is
+    const hidden = new Set([long]);
+    for (const sql of [`SELECT * FROM ${long}zzz`, `SELECT * FROM "${long}_whatever"`]) {
+      const checked = checkReadOnlySql(sql, 'postgres', { hiddenTables: hidden });
+      expect(checked.isErr() && checked.error.kind, sql).toBe('PermissionDenied');
+    }
+    // 62 bytes of it plus other characters truncate to another name.
+    expect(
+      checkReadOnlySql(`SELECT * FROM ${long.slice(0, 62)}bzz`, 'postgres', { hiddenTables: hidden }).isOk(),
+    ).toBe(true);
+    // Cut on a character boundary: "é" is two bytes, so 62 + "é" truncates to the first 62 only.
+    const accented = `${'b'.repeat(62)}c`;
+    const multibyte = checkReadOnlySql(`SELECT * FROM "${'b'.repeat(62)}éé"`, 'postgres', {
+      hiddenTables: new Set([accented, 'b'.repeat(62)]),
+    });
+    expect(multibyte.isErr() && multibyte.error.kind).toBe('PermissionDenied');
+  });
+
   it('reports a write as a read-only violation first, whatever it names', () => {
     const checked = checkReadOnlySql('DELETE FROM X_TMP_BAK_CUSTMST', 'sqlite', {
       hiddenTables: new Set(['x_tmp_bak_custmst']),

@@ -26,12 +26,31 @@ export function findHiddenTableName(
       // Words carry their text upper-cased in ASCII only; compare the source text lower-cased.
       const name = token.kind === 'word' ? token.text : token.value;
       if (hidden.has(name.toLowerCase())) return { name, position: token.position };
+      // PostgreSQL truncates a longer name to 63 bytes (with a NOTICE) and reads the table so named:
+      // a table created with a long name is stored truncated, so `<its 63 bytes>_anything` reaches it.
+      if (name.length > PG_NAME_BYTES / 4) {
+        const truncated = truncateUtf8(name, PG_NAME_BYTES);
+        if (truncated !== undefined && hidden.has(truncated.toLowerCase()))
+          return { name, position: token.position };
+      }
     } else if (token.kind === 'string') {
       const found = hiddenWordIn(token.text, hidden);
       if (found !== undefined) return { name: found, position: token.position };
     }
   }
   return undefined;
+}
+
+const PG_NAME_BYTES = 63;
+
+/** `name` cut to `bytes` of UTF-8 on a character boundary, as PostgreSQL does; undefined when it fits. */
+function truncateUtf8(name: string, bytes: number): string | undefined {
+  const encoded = Buffer.from(name, 'utf8');
+  if (encoded.length <= bytes) return undefined;
+  let end = bytes;
+  // Back off continuation bytes (10xxxxxx) so no character is split.
+  while (end > 0 && ((encoded[end] ?? 0) & 0xc0) === 0x80) end--;
+  return encoded.subarray(0, end).toString('utf8');
 }
 
 // A name inside a longer word is not it. Letters, digits and _ only: `$` and `#` also continue names
