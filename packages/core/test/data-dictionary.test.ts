@@ -392,6 +392,30 @@ describe('hidden tables in the statement guard', () => {
     expect(multibyte.isErr() && multibyte.error.kind).toBe('PermissionDenied');
   });
 
+  it.each([
+    // SQL Server's default collations ignore width: a full-width x names the same table.
+    ['mssql', 'SELECT * FROM \uFF58_tmp_bak_custmst'],
+    // ... and _AI collations ignore accents.
+    ['mssql', 'SELECT * FROM [x_tmp_bák_custmst]'],
+    // MySQL with lower_case_table_names=1 lower-cases a dotted capital I to i.
+    ['mysql', 'SELECT * FROM X_TMP_BAK_CUSTMST_\u0130D'],
+    ['postgres', "SELECT table_to_xml('x_tmp_bák_custmst', true, false, '')"],
+  ] as const)(
+    '%s: refuses a non-ASCII spelling that an engine may fold to the hidden name: %s',
+    (dialect, sql) => {
+      const hidden = new Set(['x_tmp_bak_custmst', 'x_tmp_bak_custmst_id']);
+      const checked = checkReadOnlySql(sql, dialect, { hiddenTables: hidden });
+      expect(checked.isErr() && checked.error.kind).toBe('PermissionDenied');
+    },
+  );
+
+  it('accepts non-ASCII names that fold to no hidden name', () => {
+    const hidden = new Set(['x_tmp_bak_custmst']);
+    for (const sql of ['SELECT * FROM "Kunden_Übersicht"', "SELECT 'naïve café' AS note FROM CUSTMST"]) {
+      expect(checkReadOnlySql(sql, 'postgres', { hiddenTables: hidden }).isOk(), sql).toBe(true);
+    }
+  });
+
   it('reports a write as a read-only violation first, whatever it names', () => {
     const checked = checkReadOnlySql('DELETE FROM X_TMP_BAK_CUSTMST', 'sqlite', {
       hiddenTables: new Set(['x_tmp_bak_custmst']),

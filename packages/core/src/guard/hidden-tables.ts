@@ -21,11 +21,16 @@ export function findHiddenTableName(
   tokens: readonly Token[],
   hidden: ReadonlySet<string>,
 ): { readonly name: string; readonly position: number } | undefined {
+  let folded: Set<string> | undefined;
   for (const token of tokens) {
     if (token.kind === 'word' || token.kind === 'quoted') {
       // Words carry their text upper-cased in ASCII only; compare the source text lower-cased.
       const name = token.kind === 'word' ? token.text : token.value;
       if (hidden.has(name.toLowerCase())) return { name, position: token.position };
+      if (!isAscii(name)) {
+        folded ??= new Set([...hidden].map(fold));
+        if (folded.has(fold(name))) return { name, position: token.position };
+      }
       // PostgreSQL truncates a longer name to 63 bytes (with a NOTICE) and reads the table so named:
       // a table created with a long name is stored truncated, so `<its 63 bytes>_anything` reaches it.
       if (name.length > PG_NAME_BYTES / 4) {
@@ -36,12 +41,32 @@ export function findHiddenTableName(
     } else if (token.kind === 'string') {
       const found = hiddenWordIn(token.text, hidden);
       if (found !== undefined) return { name: found, position: token.position };
+      if (!isAscii(token.text)) {
+        folded ??= new Set([...hidden].map(fold));
+        const foldedFound = hiddenWordIn(fold(token.text), folded);
+        if (foldedFound !== undefined) return { name: token.text, position: token.position };
+      }
     }
   }
   return undefined;
 }
 
 const PG_NAME_BYTES = 63;
+
+const isAscii = (text: string) => /^[\x00-\x7f]*$/.test(text);
+
+/**
+ * A name as the most lenient engine compares it: SQL Server's default collations ignore width
+ * (`ｘ` is `x`) and, in `_AI` ones, accents; MySQL with lower_case_table_names=1 lower-cases `İ` to
+ * `i`. Compatibility decomposition, marks dropped, then lower case: a non-ASCII spelling that folds
+ * to a hidden name is refused (erring towards a refusal, as everywhere here).
+ */
+function fold(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+}
 
 /** `name` cut to `bytes` of UTF-8 on a character boundary, as PostgreSQL does; undefined when it fits. */
 function truncateUtf8(name: string, bytes: number): string | undefined {
