@@ -104,25 +104,36 @@ export function renderTableDetail(detail: TableDetail): string {
         escapeField(c.name),
         escapeField(c.nativeType),
         c.nullable ? 'yes' : 'no',
-        escapeField(c.default ?? ''),
+        // MySQL reports the default of a nullable column without one as the text NULL: no information.
+        escapeField(c.default === NULL_TEXT && c.nullable ? '' : (c.default ?? '')),
         c.primaryKeyPosition === undefined ? '' : String(c.primaryKeyPosition),
         escapeField(columnNotes(c)),
       ]),
     );
   }
   lines.push(`primary key: ${detail.primaryKey.length > 0 ? detail.primaryKey.join(', ') : 'none declared'}`);
+  // Tables in this table's own schema are named without it below (on MySQL the schema is the
+  // database name, written twice on every key line before), and one line says so.
+  const here = table.schema;
+  const related =
+    detail.foreignKeys.length +
+    detail.referencedBy.length +
+    (detail.inferredForeignKeys?.length ?? 0) +
+    (detail.inferredReferencedBy?.length ?? 0);
+  if (here !== undefined && related > 0)
+    lines.push(`tables named below without a schema are in ${oneLine(here)}`);
   if (detail.foreignKeys.length > 0) {
     lines.push('foreign keys:');
-    for (const fk of detail.foreignKeys) lines.push(`  ${renderForeignKey(fk)}`);
+    for (const fk of detail.foreignKeys) lines.push(`  ${renderForeignKey(fk, here)}`);
   }
-  if (detail.referencedBy.length > 0) renderReferencedBy(detail.referencedBy, lines);
+  if (detail.referencedBy.length > 0) renderReferencedBy(detail.referencedBy, here, lines);
   if (detail.inferredForeignKeys !== undefined && detail.inferredForeignKeys.length > 0) {
     lines.push('inferred references (not declared):');
-    for (const r of detail.inferredForeignKeys) lines.push(`  ${renderInferred(r)}`);
+    for (const r of detail.inferredForeignKeys) lines.push(`  ${renderInferred(r, here)}`);
   }
   if (detail.inferredReferencedBy !== undefined && detail.inferredReferencedBy.length > 0) {
     lines.push('inferred referenced by (not declared):');
-    for (const r of detail.inferredReferencedBy) lines.push(`  ${renderInferred(r)}`);
+    for (const r of detail.inferredReferencedBy) lines.push(`  ${renderInferred(r, here)}`);
     if (detail.inferredReferencedByOmitted) {
       lines.push(
         `  … and ${detail.inferredReferencedByOmitted} more (search_schema the key column to see them)`,
@@ -153,7 +164,11 @@ const REFERENCED_BY_TEXT_LIMIT = 20;
  * (in the structured content) is left out. Past REFERENCED_BY_TEXT_LIMIT, the first ones by table
  * name, then how many more and how to reach them.
  */
-function renderReferencedBy(referencedBy: readonly ForeignKeyInfo[], lines: string[]): void {
+function renderReferencedBy(
+  referencedBy: readonly ForeignKeyInfo[],
+  here: string | undefined,
+  lines: string[],
+): void {
   const total = referencedBy.length;
   const capped = total > REFERENCED_BY_TEXT_LIMIT;
   const shown = capped
@@ -168,7 +183,7 @@ function renderReferencedBy(referencedBy: readonly ForeignKeyInfo[], lines: stri
   );
   for (const fk of shown) {
     lines.push(
-      `  ${renderTableName(fk.table)}(${fk.columns.join(', ')}) -> ${fk.referencedColumns.join(', ')}`,
+      `  ${nameFrom(fk.table, here)}(${fk.columns.join(', ')}) -> ${fk.referencedColumns.join(', ')}`,
     );
   }
   if (capped) {
@@ -202,15 +217,26 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A foreign key as `from(cols) -> to(cols) [name]`, the shape a model copies into a JOIN. */
-export function renderForeignKey(fk: ForeignKeyInfo): string {
+/**
+ * A foreign key as `from(cols) -> to(cols) [name]`, the shape a model copies into a JOIN. Tables in
+ * schema `here` are named without it.
+ */
+export function renderForeignKey(fk: ForeignKeyInfo, here?: string): string {
   const name = fk.name ? ` [${fk.name}]` : '';
-  return `${renderTableName(fk.table)}(${fk.columns.join(', ')}) -> ${renderTableName(fk.referencedTable)}(${fk.referencedColumns.join(', ')})${name}`;
+  return `${nameFrom(fk.table, here)}(${fk.columns.join(', ')}) -> ${nameFrom(fk.referencedTable, here)}(${fk.referencedColumns.join(', ')})${name}`;
 }
 
-/** An inferred relationship as `from(cols) -> to(cols) ~0.9 evidence`: the confidence stands out. */
-export function renderInferred(r: InferredRelationship): string {
-  return `${renderTableName(r.table)}(${r.columns.join(', ')}) -> ${renderTableName(r.referencedTable)}(${r.referencedColumns.join(', ')}) ~${r.confidence} ${oneLine(r.evidence)}`;
+/**
+ * An inferred relationship as `from(cols) -> to(cols) ~0.9 evidence`: the confidence stands out.
+ * Tables in schema `here` are named without it.
+ */
+export function renderInferred(r: InferredRelationship, here?: string): string {
+  return `${nameFrom(r.table, here)}(${r.columns.join(', ')}) -> ${nameFrom(r.referencedTable, here)}(${r.referencedColumns.join(', ')}) ~${r.confidence} ${oneLine(r.evidence)}`;
+}
+
+/** `ref` as a name, schema-qualified unless its schema is `here`. */
+function nameFrom(ref: TableRef, here: string | undefined): string {
+  return ref.schema !== undefined && ref.schema === here ? ref.name : renderTableName(ref);
 }
 
 /**

@@ -53,9 +53,10 @@ describe('token-lean answers over MCP', () => {
     expect(result.isError, textOf(result)).toBeFalsy();
     const text = textOf(result);
     expect(text).toContain(
-      `referenced by ${REFERENCING} foreign keys, the first 20 by table name (their columns -> columns here):\n  erp.ORDLN_00(MST_ID) -> ID`,
+      `referenced by ${REFERENCING} foreign keys, the first 20 by table name (their columns -> columns here):\n  ORDLN_00(MST_ID) -> ID`,
     );
-    expect(text.match(/^ {2}erp\.ORDLN_\d+\(MST_ID\) -> ID$/gm)).toHaveLength(20);
+    expect(text).toContain('tables named below without a schema are in erp');
+    expect(text.match(/^ {2}ORDLN_\d+\(MST_ID\) -> ID$/gm)).toHaveLength(20);
     expect(text).toContain(`  … and ${REFERENCING - 20} more: find_join_path`);
     expect(text).toContain('search_schema MST_ID');
     // The SDK checked it against the published output schema before sending it.

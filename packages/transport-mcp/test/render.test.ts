@@ -229,8 +229,9 @@ describe('renderTableDetail', () => {
         'LINENO|smallint|no||2|',
         'QTY|decimal(9,2)|yes|0||Quantity',
         'primary key: ORDNO, LINENO',
+        'tables named below without a schema are in dbo',
         'foreign keys:',
-        '  dbo.ORDDTL(ORDNO) -> dbo.ORDHDR(ORDNO) [FK_DTL_HDR]',
+        '  ORDDTL(ORDNO) -> ORDHDR(ORDNO) [FK_DTL_HDR]',
         'indexes:',
         '  PK_ORDDTL (ORDNO, LINENO) primary',
         '  UX_QTY (QTY) unique',
@@ -248,13 +249,17 @@ describe('renderTableDetail', () => {
     });
     const text = renderTableDetail({
       ...detail,
-      referencedBy: [from('SHIPDTL', 'ORDNO'), from('INVDTL', 'ORDNO')],
+      referencedBy: [
+        from('SHIPDTL', 'ORDNO'),
+        { ...from('INVDTL', 'ORDNO'), table: { schema: 'ar', name: 'INVDTL' } },
+      ],
     });
     expect(text).toContain(
       [
         'referenced by (their columns -> columns here):',
-        '  dbo.SHIPDTL(ORDNO) -> ORDNO, LINENO',
-        '  dbo.INVDTL(ORDNO) -> ORDNO, LINENO',
+        '  SHIPDTL(ORDNO) -> ORDNO, LINENO',
+        // Another schema's table keeps its schema.
+        '  ar.INVDTL(ORDNO) -> ORDNO, LINENO',
         'indexes:',
       ].join('\n'),
     );
@@ -285,17 +290,33 @@ describe('renderTableDetail', () => {
     expect(start).toBeGreaterThan(0);
     const listed = lines.slice(start + 1, start + 21);
     expect(listed).toEqual(
-      Array.from({ length: 20 }, (_, i) => `  dbo.REF_${String(i).padStart(2, '0')}(MST_ID) -> ORDNO`),
+      Array.from({ length: 20 }, (_, i) => `  REF_${String(i).padStart(2, '0')}(MST_ID) -> ORDNO`),
     );
     expect(lines[start + 21]).toBe(
       '  … and 25 more: find_join_path from a table to this one gives its join; search_schema MST_ID lists the tables with that column',
     );
     expect(lines[start + 22]).toBe('indexes:');
-    expect(lines.filter((l) => l.startsWith('  dbo.ORDDTL(C'))).toHaveLength(30);
+    expect(lines.filter((l) => l.startsWith('  ORDDTL(C'))).toHaveLength(30);
     // The cap applies at 21, not at 20.
     const twenty = renderTableDetail({ ...detail, referencedBy: referencedBy.slice(0, 20) });
     expect(twenty).toContain('referenced by (their columns -> columns here):');
     expect(twenty).not.toContain('more:');
+  });
+
+  it("leaves out MySQL's NULL default of a nullable column, and keeps it where it would mean something", () => {
+    const column = (nullable: boolean) => ({
+      name: 'RMK_TX',
+      ordinal: 4,
+      nativeType: 'varchar(200)',
+      logicalType: 'text' as const,
+      nullable,
+      default: 'NULL',
+    });
+    const text = renderTableDetail({ ...detail, columns: [column(true)] });
+    expect(text).toContain('\nRMK_TX|varchar(200)|yes|||\n');
+    expect(renderTableDetail({ ...detail, columns: [column(false)] })).toContain(
+      '\nRMK_TX|varchar(200)|no|NULL||\n',
+    );
   });
 
   it('says when no primary key is declared', () => {
