@@ -70,6 +70,18 @@ describe('parseDataDictionary', () => {
     expect(d.entryFor({ name: 'ORDHDR' })).toBeUndefined();
   });
 
+  it('refuses a table key with more than one dot or an empty part, instead of hiding nothing', () => {
+    const issues = parseDataDictionary({
+      tables: { 'legacy.dbo.PAYROLL': { hidden: true }, '.SALARY': { hidden: true }, 'hr.': {}, 'hr.OK': {} },
+    })._unsafeUnwrapErr();
+    expect(issues.map((i) => i.path)).toEqual([
+      'tables."legacy.dbo.PAYROLL"',
+      'tables.".SALARY"',
+      'tables."hr."',
+    ]);
+    expect(issues[0]?.message).toContain('schema.table');
+  });
+
   it('counts columns and collects the hidden table names (lower case, without schema)', () => {
     const d = dictionary({
       tables: {

@@ -75,6 +75,18 @@ export const dataDictionaryFile = z
       }
     };
     duplicate(Object.keys(file.tables), ['tables']);
+    // `db.dbo.PAYROLL` would read as schema `db`, table `dbo.PAYROLL`: a name nothing has, so the
+    // entry — a `hidden: true` above all — would silently apply to nothing. Refused instead.
+    for (const key of Object.keys(file.tables)) {
+      const parts = key.split('.');
+      if (parts.length > 2 || parts.some((part) => part.trim() === '')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tables', key],
+          message: 'a table is named `table` or `schema.table` (one dot, no empty part)',
+        });
+      }
+    }
     for (const [table, entry] of Object.entries(file.tables)) {
       if (entry.columns) duplicate(Object.keys(entry.columns), ['tables', table, 'columns']);
     }
