@@ -80,18 +80,24 @@ function pageEnd(tables: readonly TableInfo[], start: number, limit: number): nu
   const stop = Math.min(tables.length, start + limit);
   let budget = LIST_TABLES_PAGE_TOKENS - PAGE_OVERHEAD_TOKENS;
   let i = start;
+  let schema: string | undefined;
   while (i < stop) {
-    budget -= estimateTokens(tables[i]!);
+    const table = tables[i]!;
+    // The text names each schema once, on a `schema <name>:` line before its tables.
+    if (i === start || table.schema !== schema) {
+      schema = table.schema;
+      budget -= Math.ceil(((schema?.length ?? 0) + 9) / CHARS_PER_TOKEN);
+    }
+    budget -= estimateTokens(table);
     if (budget < 0 && i > start) break;
     i++;
   }
   return i;
 }
 
-/** Tokens of one rendered line: schema|name|kind|rows~|comment (or description). */
+/** Tokens of one rendered line: name|kind|rows~|comment (or description); the schema is a page header. */
 export function estimateTokens(t: TableInfo): number {
   const chars =
-    (t.schema?.length ?? 0) +
     t.name.length +
     t.kind.length +
     (t.rowEstimate === undefined ? 0 : String(t.rowEstimate).length) +
