@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { dbFailure } from '../src/errors.js';
 import { createSchemaCache } from '../src/schema/schema-cache.js';
 import { createFakeDatabase, fakeDeps, fakeTable } from '../src/testing/index.js';
-import { estimateTokens, LIST_TABLES_PAGE_TOKENS, listTables } from '../src/use-cases/list-tables.js';
+import {
+  estimateTextTokens,
+  estimateTokens,
+  LIST_TABLES_PAGE_TOKENS,
+  listTables,
+} from '../src/use-cases/list-tables.js';
 
 // 25 tables in two schemas, inserted out of order, so sorting and paging are both exercised.
 const names = Array.from({ length: 20 }, (_, i) => `ORD_${String(20 - i).padStart(2, '0')}`);
@@ -188,5 +193,13 @@ describe('listTables', () => {
     const down = dbFailure('ConnectionFailed', { message: 'down' });
     const d = fakeDeps(createFakeDatabase({ failWith: { listTables: down } }));
     expect((await listTables(d, {}))._unsafeUnwrapErr()).toBe(down);
+  });
+
+  it('estimates tokens pessimistically for cryptic names, prose and non-Latin text', () => {
+    // o200k_base: ORD_HDR_0015 is 6 tokens, 'customer master' 2, '顧客マスタ' 3–5.
+    expect(estimateTextTokens('ORD_HDR_0015')).toBe(6);
+    expect(estimateTextTokens('customer master')).toBeGreaterThanOrEqual(2);
+    expect(estimateTextTokens('顧客マスタ')).toBe(5);
+    expect(estimateTextTokens('')).toBe(0);
   });
 });

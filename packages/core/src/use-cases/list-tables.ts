@@ -20,11 +20,9 @@ const DEFAULT_PAGE = 100;
 
 /**
  * About 8k tokens: what one page may cost a model's context, whatever `limit` says. Estimated from the
- * compact text rendering (one `|`-separated line per table) at 3 characters a token, which is what
- * cryptic upper-case identifiers cost (`ORD_HDR_2003` is 5–6 tokens).
+ * compact text rendering (one `|`-separated line per table) by {@link estimateTextTokens}.
  */
 export const LIST_TABLES_PAGE_TOKENS = 8000;
-const CHARS_PER_TOKEN = 3;
 // The count line, the header and the cursor line.
 const PAGE_OVERHEAD_TOKENS = 60;
 
@@ -86,7 +84,7 @@ function pageEnd(tables: readonly TableInfo[], start: number, limit: number): nu
     // The text names each schema once, on a `schema <name>:` line before its tables.
     if (i === start || table.schema !== schema) {
       schema = table.schema;
-      budget -= Math.ceil(((schema?.length ?? 0) + 9) / CHARS_PER_TOKEN);
+      budget -= estimateTextTokens(schema ?? '') + 3;
     }
     budget -= estimateTokens(table);
     if (budget < 0 && i > start) break;
@@ -97,14 +95,47 @@ function pageEnd(tables: readonly TableInfo[], start: number, limit: number): nu
 
 /** Tokens of one rendered line: name|kind|rows~|comment (or description); the schema is a page header. */
 export function estimateTokens(t: TableInfo): number {
-  const chars =
-    t.name.length +
-    t.kind.length +
-    (t.rowEstimate === undefined ? 0 : String(t.rowEstimate).length) +
+  return (
+    estimateTextTokens(t.name) +
+    estimateTextTokens(t.kind) +
+    (t.rowEstimate === undefined ? 0 : estimateTextTokens(String(t.rowEstimate))) +
     // The text shows the dictionary's description instead of the comment when there is one.
-    ((t.description ?? t.comment)?.length ?? 0) +
-    5;
-  return Math.ceil(chars / CHARS_PER_TOKEN);
+    estimateTextTokens(t.description ?? t.comment ?? '') +
+    4 // three separators and the line break
+  );
+}
+
+/**
+ * A cheap, slightly pessimistic token count for BPE tokenizers (o200k, cl100k): a run of ASCII
+ * letters costs one token per 5 letters, a run of digits one per 3, every other visible character one.
+ * Characters per token is no constant: cryptic names split at every `_` and digit group
+ * (`ORD_HDR_0015` is 6 tokens for 12 characters) while prose packs a word a token, so a flat
+ * 3 characters a token let a page of legacy names run to 9.4k real tokens.
+ */
+export function estimateTextTokens(text: string): number {
+  let tokens = 0;
+  let run = 0;
+  let runKind = 0; // 0 none, 1 letters, 2 digits
+  const close = () => {
+    if (run > 0) tokens += Math.ceil(run / (runKind === 1 ? 5 : 3));
+    run = 0;
+    runKind = 0;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Non-ASCII counts a token a character (right for CJK, pessimistic for accented Latin).
+    const kind = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : c >= 48 && c <= 57 ? 2 : 0;
+    if (kind !== 0) {
+      if (kind !== runKind) close();
+      runKind = kind;
+      run++;
+      continue;
+    }
+    close();
+    if (c !== 32) tokens++;
+  }
+  close();
+  return tokens;
 }
 
 // The cursor binds the last key to the filter it was made for (a hash), so a cursor reused with
