@@ -321,7 +321,7 @@ async function timings(ctx) {
  * model reads counted in tokens, structuredContent bytes beside. What each answer holds is checked and
  * said, so a small answer that misses the table cannot look good.
  */
-async function answerSizes({ lb, dbhub, tokenizer, schema, expected, middle, master, joinArgs }) {
+async function answerSizes({ dialect, lb, dbhub, tokenizer, schema, expected, middle, master, joinArgs }) {
   const rows = [];
   const add = (id, question, server, call, size, holds) =>
     rows.push({ id, question, server, call, ...size, holds });
@@ -408,6 +408,11 @@ async function answerSizes({ lb, dbhub, tokenizer, schema, expected, middle, mas
     const seen = pages.reduce((n, p) => n + p.sc.tables.length, 0);
     if (seen !== expected) throw new Error(`list_tables pages listed ${seen} tables, expected ${expected}`);
     const largest = Math.max(...pages.map((p) => p.size.tokens));
+    // Issue 6 item 2: every page fits the default budget of about 8k tokens (real tokens only).
+    if (tokenizer.exact && largest > 8192)
+      missed.push(
+        `${dialect}: list_tables${limit ? ` limit ${limit}` : ''} page of ${largest} tokens (target ≤ 8k)`,
+      );
     add(
       `list-all-${limit ?? 'default'}`,
       listQuestion,
@@ -682,6 +687,7 @@ for (const dialect of dialects()) {
         }
       }
       const rows = await answerSizes({
+        dialect,
         lb: client,
         dbhub,
         tokenizer,
