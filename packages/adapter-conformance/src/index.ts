@@ -11,4 +11,5 @@ export { CONFORMANCE_FIXTURES, FIXTURE_TABLES, FIXTURE_VIEW } from './fixtures.j
 export { type ConformanceHarness, type HarnessContext, SCENARIO_IDS, type ScenarioId } from './harness.js';
 export { isDatabaseRequired, REQUIRE_DB_VARIABLE, requiredDatabases, skipOrFail } from './require-db.js';
 export { describeAdapterConformance } from './suite.js';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 export { createTlsFiles, opensslUnavailable, type TlsFiles } from './tls-certs.js';

@@ -17,7 +17,7 @@ export interface RedisCache extends CachePort {
   readonly connected: boolean;
   /**
    * Resolves true once connected, false after `timeoutMs` (default 2 s). Until then every read is a
-   * miss; the server waits for it at start so the first requests can already hit.
+   * miss (a silent one until the first connection attempt settles: see `settled`).
    */
   ready(timeoutMs?: number): Promise<boolean>;
 }
@@ -53,8 +53,19 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
       reason: error instanceof Error ? error.message : String(error),
     });
   };
+  // Commands sent before the first connection attempt settled fail at once (no offline queue): a
+  // request that races a fresh process' connection is a cold miss, not an outage. Warning for it
+  // logged a false "unavailable" at every start, and used up the 30 s window so that a real outage
+  // right after start went unreported.
+  let settled = false;
+  redis.once('ready', () => {
+    settled = true;
+  });
   // Without a listener, ioredis reports connection errors as unhandled 'error' events.
-  redis.on('error', (error) => outage('connect', error));
+  redis.on('error', (error) => {
+    settled = true;
+    outage('connect', error);
+  });
   let closed = false;
 
   const attempt = async <T>(operation: string, run: () => Promise<T>, fallback: T): Promise<T> => {
@@ -62,7 +73,7 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
     try {
       return await run();
     } catch (error) {
-      outage(operation, error);
+      if (settled) outage(operation, error);
       return fallback;
     }
   };

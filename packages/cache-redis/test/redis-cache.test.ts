@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { skipOrFail } from '@legacybridge/adapter-conformance';
+import { skipOrFail, startTcpProxy } from '@legacybridge/adapter-conformance';
 import { createQueryCache, type QueryResult } from '@legacybridge/core';
 import { createRecordingLogger } from '@legacybridge/core/testing';
 import { Redis } from 'ioredis';
@@ -37,37 +35,6 @@ const RESULT: QueryResult = {
   truncated: false,
   durationMs: 2,
 };
-
-/** A TCP proxy to Redis that can cut every connection and refuse new ones, like an outage. */
-async function outageProxy(target: URL) {
-  const sockets = new Set<Socket>();
-  let down = false;
-  const server: Server = createServer((client) => {
-    if (down) return void client.destroy();
-    const upstream = connect(Number(target.port || 6379), target.hostname);
-    sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    cut() {
-      down = true;
-      for (const s of sockets) s.destroy();
-      sockets.clear();
-    },
-    restore() {
-      down = false;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const reason = await unavailable();
 if (reason !== undefined) {
@@ -127,6 +94,20 @@ if (reason !== undefined) {
       expect(calls).toBe(2);
     });
 
+    it('is silent about misses that race the first connection (a cold start is no outage)', async () => {
+      const logger = createRecordingLogger();
+      const cache = createRedisCache({ url: REDIS_URL, keyPrefix: PREFIX, logger });
+      opened.push(cache);
+      // Sent before the connection is up: no offline queue, so these are misses at once.
+      expect(cache.connected).toBe(false);
+      expect(await cache.get('cold')).toBeUndefined();
+      expect(await cache.generation('ns')).toBe(0);
+      expect(await cache.ready()).toBe(true);
+      await cache.set('cold', 'v', 60_000);
+      expect(await cache.get('cold')).toBe('v');
+      expect(logger.lines.filter((l) => l.level === 'warn')).toEqual([]);
+    });
+
     it('treats a closed port as misses at once, without errors, and warns once', async () => {
       const logger = createRecordingLogger();
       const cache = createRedisCache({ url: 'redis://127.0.0.1:1', keyPrefix: PREFIX, logger });
@@ -145,16 +126,17 @@ if (reason !== undefined) {
     });
 
     it('degrades to misses while Redis is cut, and serves hits again after it returns', async () => {
-      const proxy = await outageProxy(new URL(REDIS_URL));
+      const target = new URL(REDIS_URL);
+      const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
       try {
-        const cache = await open(proxy.url);
+        const cache = await open(`redis://127.0.0.1:${proxy.port}`);
         await cache.set('k', 'v', 60_000);
         expect(await cache.get('k')).toBe('v');
-        proxy.cut();
+        await proxy.cut();
         const started = performance.now();
         expect(await cache.get('k')).toBeUndefined();
         expect(performance.now() - started).toBeLessThan(1000);
-        proxy.restore();
+        await proxy.restore();
         const deadline = Date.now() + 10_000;
         let back: string | undefined;
         while (back === undefined && Date.now() < deadline) {
@@ -163,7 +145,6 @@ if (reason !== undefined) {
         }
         expect(back).toBe('v');
       } finally {
-        proxy.cut();
         await proxy.close();
       }
     });
