@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain .mjs (the bench's way to load the server package's own copy of a dependency)
 import { load } from '../../bench/lib/common.mjs';
+import { startTcpProxy, type TcpProxy } from '../../packages/adapter-conformance/src/index.js';
 import {
   ADMIN_URL,
   call,
@@ -337,6 +338,169 @@ describeWhen('postgres', 'scale-out: three replicas behind a round-robin proxy',
             `peak ${peak} connections (bound ${REPLICAS * (POOL_SIZE + MAX_OVERFLOW)}) over ${sampler.samples.length} samples`,
         );
       });
+    });
+
+    // Issue 6's second half, end to end: Redis "stops" under two running replicas. Their REDIS_URL
+    // goes through a TCP proxy that closes every connection and refuses new ones (the machine's
+    // Redis, which other tests use, is never stopped); two processes, not three, keep it cheap.
+    describe('two replicas whose shared query cache loses Redis and gets it back', () => {
+      // Per request, well below anything a client would call a hang. The cache's own bounds
+      // (cache-redis: no offline queue, 250 ms command timeout, no retries per command) make a
+      // cache outage cost far less; 2 s would still catch a request waiting on the 2 s connect timeout.
+      const REQUEST_BOUND_MS = 2_000;
+      const WARNING = 'redis cache unavailable: serving without cache';
+      let redisProxy: TcpProxy;
+      let pair: ServerProcess[] = [];
+      beforeAll(async () => {
+        const target = new URL(REDIS_URL);
+        redisProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+        const viaProxy = new URL(REDIS_URL);
+        viaProxy.hostname = '127.0.0.1';
+        viaProxy.port = String(redisProxy.port);
+        const env = { ...base(), REDIS_URL: viaProxy.toString(), QUERY_CACHE_TTL: '300' };
+        pair = await Promise.all([startHttp(env), startHttp(env)]);
+      });
+      afterAll(async () => {
+        for (const r of pair) r.child.kill('SIGKILL');
+        await Promise.all(pair.map((r) => r.exited));
+        await redisProxy?.close();
+        await psql(database.url, 'UPDATE orders SET total = 43 WHERE id = 43');
+      });
+
+      /** One query with a hard client-side bound, its status, rows and duration. */
+      async function timedQuery(server: ServerProcess, sql: string) {
+        const started = performance.now();
+        const res = await call(`${server.url}/v1/query`, {
+          json: { sql },
+          signal: AbortSignal.timeout(REQUEST_BOUND_MS * 3),
+        });
+        return { status: res.status, rows: res.json?.rows as unknown[], ms: performance.now() - started };
+      }
+      const warnings = (server: ServerProcess) =>
+        server
+          .stderr()
+          .split('\n')
+          .filter((line) => line.includes(WARNING)).length;
+      const cacheCounters = async (server: ServerProcess) => {
+        const text = await scrape(server);
+        return {
+          hits: metric(text, 'query_cache_hits_total'),
+          misses: metric(text, 'query_cache_misses_total'),
+          failed:
+            metric(text, 'http_requests_total', { route: '/v1/query' }) -
+            metric(text, 'http_requests_total', { route: '/v1/query', status: '200' }),
+        };
+      };
+      /** Polls until `sql` on `server` is a cache hit (bounded), returning how long it took. */
+      async function untilHit(server: ServerProcess, sql: string, boundMs: number) {
+        const started = performance.now();
+        while (performance.now() - started < boundMs) {
+          const before = (await cacheCounters(server)).hits;
+          const reply = await timedQuery(server, sql);
+          expect(reply.status).toBe(200);
+          if ((await cacheCounters(server)).hits > before) return { ms: performance.now() - started, reply };
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`${sql} was no cache hit within ${boundMs} ms`);
+      }
+
+      it('while Redis is stopped every request succeeds with fresh rows, as misses, with one warning; hits return after', async () => {
+        const [a, b] = pair as [ServerProcess, ServerProcess];
+        const sql = `SELECT id, total FROM orders WHERE id = 43 AND 'down-${runId}' <> ''`;
+        // Through the proxy, the cache is shared as usual: A's answer becomes a hit on B.
+        expect((await timedQuery(a, sql)).rows).toEqual([[43, '43']]);
+        const warm = await untilHit(b, sql, 5_000);
+        expect(warm.reply.rows).toEqual([[43, '43']]);
+        expect(pair.map(warnings)).toEqual([0, 0]);
+
+        await redisProxy.cut();
+        expect(redisProxy.connections()).toBe(0);
+        // Changed under the cache (TTL 300 s): a reply still served from it would read 43.
+        await psql(database.url, 'UPDATE orders SET total = 4343 WHERE id = 43');
+        const before = await Promise.all(pair.map(cacheCounters));
+        // Long enough for ioredis to fail several reconnects and back off (200 ms more per attempt):
+        // requests sent while it is reconnecting must not wait for it either.
+        const cutAt = performance.now();
+        let rounds = 0;
+        const replies: Awaited<ReturnType<typeof timedQuery>>[] = [];
+        while (rounds < 6 || performance.now() - cutAt < 2_500) {
+          for (const server of pair) replies.push(await timedQuery(server, sql));
+          rounds++;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const after = await Promise.all(pair.map(cacheCounters));
+        expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+        expect(replies.map((r) => r.rows)).toEqual(replies.map(() => [[43, '4343']]));
+        const slowest = Math.max(...replies.map((r) => r.ms));
+        expect(slowest).toBeLessThan(REQUEST_BOUND_MS);
+        for (let i = 0; i < pair.length; i++) {
+          const [was, now] = [before[i], after[i]] as [(typeof before)[0], (typeof before)[0]];
+          expect(now.misses - was.misses).toBe(rounds);
+          expect(now.hits - was.hits).toBe(0);
+          expect(now.failed).toBe(0);
+        }
+        // The cache warns once per 30 s, not once per request (the test is far shorter than that).
+        expect(pair.map(warnings)).toEqual([1, 1]);
+        // And nothing reached Redis: the proxy refused every connection attempt.
+        expect(redisProxy.connections()).toBe(0);
+
+        await redisProxy.restore();
+        // ioredis retries every ≤ 2 s in the background; within a few seconds the cache is back. The
+        // old answer (43) is still in Redis under its 300 s TTL, so B's first hit serves it: proof
+        // that the read went to Redis, as a cache with a TTL does.
+        const back = await untilHit(b, sql, 8_000);
+        expect(back.reply.rows).toEqual([[43, '43']]);
+        // A new text, answered on A after the outage, is a hit on B: writes resumed too.
+        const fresh = `SELECT id, total FROM orders WHERE id = 43 AND 'up-${runId}' <> ''`;
+        expect((await timedQuery(a, fresh)).rows).toEqual([[43, '4343']]);
+        const shared = await untilHit(b, fresh, 5_000);
+        expect(shared.reply.rows).toEqual([[43, '4343']]);
+        expect(pair.map(warnings)).toEqual([1, 1]);
+        console.info(
+          `[scale-out] Redis cut under 2 replicas: ${replies.length} requests all 200 with fresh rows, slowest ` +
+            `${slowest.toFixed(0)} ms; hits back ${back.ms.toFixed(0)} ms after the restore`,
+        );
+      }, 40_000);
+
+      it('while Redis hangs (a silent network, no FIN, no RST) requests wait at most the cache’s command timeouts', async () => {
+        const [a, b] = pair as [ServerProcess, ServerProcess];
+        const sql = `SELECT id, total FROM orders WHERE id = 43 AND 'hung-${runId}' <> ''`;
+        await psql(database.url, 'UPDATE orders SET total = 43 WHERE id = 43');
+        expect((await timedQuery(a, sql)).rows).toEqual([[43, '43']]);
+        await untilHit(b, sql, 5_000);
+        redisProxy.freeze();
+        try {
+          await psql(database.url, 'UPDATE orders SET total = 4343 WHERE id = 43');
+          const before = await Promise.all(pair.map(cacheCounters));
+          const replies: Awaited<ReturnType<typeof timedQuery>>[] = [];
+          for (let i = 0; i < 3; i++) {
+            for (const server of pair) replies.push(await timedQuery(server, sql));
+          }
+          const after = await Promise.all(pair.map(cacheCounters));
+          expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+          expect(replies.map((r) => r.rows)).toEqual(replies.map(() => [[43, '4343']]));
+          // A read is the generation then the entry, each cut off at 250 ms: ~0.5 s, not a hang.
+          const slowest = Math.max(...replies.map((r) => r.ms));
+          expect(slowest).toBeLessThan(REQUEST_BOUND_MS);
+          for (let i = 0; i < pair.length; i++) {
+            const [was, now] = [before[i], after[i]] as [(typeof before)[0], (typeof before)[0]];
+            expect(now.misses - was.misses).toBe(3);
+            expect(now.hits - was.hits).toBe(0);
+            expect(now.failed).toBe(0);
+          }
+          console.info(
+            `[scale-out] Redis hung under 2 replicas: ${replies.length} requests all 200 with fresh rows, ` +
+              `fastest ${Math.min(...replies.map((r) => r.ms)).toFixed(0)} ms, slowest ${slowest.toFixed(0)} ms`,
+          );
+        } finally {
+          redisProxy.thaw();
+        }
+        // The connection was never closed: once bytes flow it serves hits again. The writes the
+        // replicas gave up on after 250 ms were held, not lost, and land now: the entry holds the
+        // 4343 they read (a timed-out write is not a cancelled one).
+        const back = await untilHit(b, sql, 5_000);
+        expect(back.reply.rows).toEqual([[43, '4343']]);
+      }, 40_000);
     });
   });
 });
