@@ -1,10 +1,9 @@
-import { skipOrFail } from '@legacybridge/adapter-conformance';
+import { skipOrFail, startTcpProxy } from '@legacybridge/adapter-conformance';
 import type { QueryLimits } from '@legacybridge/core';
 import { unsafeAssumeReadOnly } from '@legacybridge/core/testing';
 import { afterAll, expect, it } from 'vitest';
 import { createMysqlAdapter } from '../src/index.js';
 import { connectAdmin, TEST_MYSQL_URL, urlFor } from './mysql-test-db.js';
-import { startTcpProxy } from './tcp-proxy.js';
 
 /**
  * The database goes away and comes back, through a TCP proxy: in-flight queries fail with

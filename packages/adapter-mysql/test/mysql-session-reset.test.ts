@@ -1,10 +1,9 @@
-import { skipOrFail } from '@legacybridge/adapter-conformance';
+import { skipOrFail, startTcpProxy } from '@legacybridge/adapter-conformance';
 import { checkReadOnlySql, type DatabasePort, type QueryLimits } from '@legacybridge/core';
 import { unsafeAssumeReadOnly } from '@legacybridge/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMysqlAdapter } from '../src/index.js';
 import { connectAdmin, randomSuffix, TEST_MYSQL_URL, urlFor, waitFor } from './mysql-test-db.js';
-import { startTcpProxy } from './tcp-proxy.js';
 
 /**
  * The session reset written right behind each caller statement (COM_RESET_CONNECTION and the session

@@ -1,3 +1,4 @@
+import { startTcpProxy, type TcpProxy } from '@legacybridge/adapter-conformance';
 import type { DatabasePort, QueryLimits } from '@legacybridge/core';
 import { unsafeAssumeReadOnly } from '@legacybridge/core/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -9,7 +10,6 @@ import {
   type TestDatabase,
   withHostPort,
 } from './pg-test-db.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 const unavailable = await postgresUnavailable();
 const q = (sql: string) => unsafeAssumeReadOnly(sql, 'postgres');
@@ -29,7 +29,7 @@ describeWithPostgres('postgres resilience through a TCP proxy (real server)', un
   beforeAll(async () => {
     db = await createTestDatabase('resilience');
     const target = new URL(db.url);
-    proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     adapter = createPostgresAdapter({
       url: withHostPort(db.url, '127.0.0.1', proxy.port),
       pool: { size: 2, maxOverflow: 1, acquireTimeoutMs: 5_000 },
@@ -49,7 +49,7 @@ describeWithPostgres('postgres resilience through a TCP proxy (real server)', un
     const inflight = [1, 2, 3].map(() => adapter.executeReadOnly(q('SELECT pg_sleep(5)'), limits));
     await new Promise((r) => setTimeout(r, 300));
     const cutAt = performance.now();
-    await proxy.cut();
+    await proxy.cut('reset');
     const results = await Promise.all(inflight);
     const elapsed = performance.now() - cutAt;
     for (const r of results) expect(r._unsafeUnwrapErr().kind).toBe('ConnectionFailed');
