@@ -23,11 +23,17 @@ export interface RedisCache extends CachePort {
 }
 
 const WARN_EVERY_MS = 30_000;
+// After a command timed out, Redis is hung or the path to it is silent: for this long every command
+// is a miss at once. Without it every request pays the command timeout once per command (a read is
+// two: the generation, then the entry: ~0.5 s a request for as long as the hang lasts); with it, one
+// request a second pays it and finds out whether Redis answers again.
+const QUIET_AFTER_TIMEOUT_MS = 1_000;
 
 /**
  * Answers cached in Redis, so a result one replica read is a hit on the others. A cache never fails
  * a request: while Redis is unreachable every read is a miss and every write is dropped at once (no
- * offline queue, no retries per command, a short command timeout), with one warning per 30 s; the
+ * offline queue, no retries per command, a short command timeout, then a second of misses without
+ * asking after a timeout), with one warning per 30 s; the
  * client reconnects in the background and the cache resumes by itself.
  */
 export function createRedisCache(options: RedisCacheOptions): RedisCache {
@@ -68,11 +74,16 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
   });
   let closed = false;
 
+  let quietUntil = 0;
   const attempt = async <T>(operation: string, run: () => Promise<T>, fallback: T): Promise<T> => {
-    if (closed) return fallback;
+    if (closed || Date.now() < quietUntil) return fallback;
     try {
       return await run();
     } catch (error) {
+      // ioredis' own message for `commandTimeout` (Command.js); it has no error class or code.
+      if (error instanceof Error && error.message === 'Command timed out') {
+        quietUntil = Date.now() + QUIET_AFTER_TIMEOUT_MS;
+      }
       if (settled) outage(operation, error);
       return fallback;
     }

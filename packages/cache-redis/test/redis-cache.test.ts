@@ -148,5 +148,45 @@ if (reason !== undefined) {
         await proxy.close();
       }
     });
+
+    it('while Redis hangs, one command waits for the timeout and the next second’s are misses at once', async () => {
+      const target = new URL(REDIS_URL);
+      const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+      try {
+        const cache = await open(`redis://127.0.0.1:${proxy.port}`);
+        await cache.set('hung', 'v', 60_000);
+        proxy.freeze();
+        const timed = async <T>(work: Promise<T>) => {
+          const started = performance.now();
+          const value = await work;
+          return { value, ms: performance.now() - started };
+        };
+        const first = await timed(cache.get('hung'));
+        expect(first.value).toBeUndefined();
+        expect(first.ms).toBeGreaterThanOrEqual(240); // the 250 ms command timeout
+        expect(first.ms).toBeLessThan(1_000);
+        // The next reads do not wait for Redis at all (without the quiet second: 250 ms each).
+        const next = await timed(
+          (async () => {
+            for (let i = 0; i < 5; i++) {
+              expect(await cache.generation('ns')).toBe(0);
+              expect(await cache.get('hung')).toBeUndefined();
+            }
+          })(),
+        );
+        expect(next.ms).toBeLessThan(100);
+        proxy.thaw();
+        // After the quiet second, commands go to Redis again and the entry is there.
+        const deadline = Date.now() + 5_000;
+        let back: string | undefined;
+        while (back === undefined && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+          back = await cache.get('hung');
+        }
+        expect(back).toBe('v');
+      } finally {
+        await proxy.close();
+      }
+    });
   });
 }
