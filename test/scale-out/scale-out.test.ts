@@ -386,6 +386,7 @@ describeWhen('postgres', 'scale-out: three replicas behind a round-robin proxy',
         return {
           hits: metric(text, 'query_cache_hits_total'),
           misses: metric(text, 'query_cache_misses_total'),
+          unavailable: metric(text, 'query_cache_unavailable_total'),
           failed:
             metric(text, 'http_requests_total', { route: '/v1/query' }) -
             metric(text, 'http_requests_total', { route: '/v1/query', status: '200' }),
@@ -438,6 +439,8 @@ describeWhen('postgres', 'scale-out: three replicas behind a round-robin proxy',
           expect(now.misses - was.misses).toBe(rounds);
           expect(now.hits - was.hits).toBe(0);
           expect(now.failed).toBe(0);
+          // The outage is visible apart from cold misses: each miss's generation read at least.
+          expect(now.unavailable - was.unavailable).toBeGreaterThanOrEqual(rounds);
         }
         // The cache warns once per 30 s, not once per request (the test is far shorter than that).
         expect(pair.map(warnings)).toEqual([1, 1]);

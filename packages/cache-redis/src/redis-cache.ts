@@ -1,4 +1,4 @@
-import type { CachePort, LoggerPort } from '@legacybridge/core';
+import type { CachePort, LoggerPort, MetricsPort } from '@legacybridge/core';
 import { Redis } from 'ioredis';
 
 export interface RedisCacheOptions {
@@ -9,6 +9,11 @@ export interface RedisCacheOptions {
   /** Longest a cache command may take before it counts as a miss. Default 250 ms. */
   readonly commandTimeoutMs?: number | undefined;
   readonly logger?: LoggerPort | undefined;
+  /**
+   * Counts `query_cache_unavailable_total{operation}`: commands answered as a miss (or dropped)
+   * because Redis was unreachable, hung or refused — an outage seen apart from cold misses.
+   */
+  readonly metrics?: MetricsPort | undefined;
 }
 
 /** A CachePort on Redis, shared by every replica. */
@@ -75,8 +80,14 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
   let closed = false;
 
   let quietUntil = 0;
+  const unavailable = (operation: string) =>
+    options.metrics?.increment('query_cache_unavailable_total', { operation });
   const attempt = async <T>(operation: string, run: () => Promise<T>, fallback: T): Promise<T> => {
-    if (closed || Date.now() < quietUntil) return fallback;
+    if (closed) return fallback;
+    if (Date.now() < quietUntil) {
+      unavailable(operation);
+      return fallback;
+    }
     try {
       return await run();
     } catch (error) {
@@ -84,7 +95,10 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
       if (error instanceof Error && error.message === 'Command timed out') {
         quietUntil = Date.now() + QUIET_AFTER_TIMEOUT_MS;
       }
-      if (settled) outage(operation, error);
+      if (settled) {
+        unavailable(operation);
+        outage(operation, error);
+      }
       return fallback;
     }
   };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { skipOrFail, startTcpProxy } from '@legacybridge/adapter-conformance';
 import { createQueryCache, type QueryResult } from '@legacybridge/core';
-import { createRecordingLogger } from '@legacybridge/core/testing';
+import { createRecordingLogger, createRecordingMetrics } from '@legacybridge/core/testing';
 import { Redis } from 'ioredis';
 import { okAsync } from 'neverthrow';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -110,7 +110,8 @@ if (reason !== undefined) {
 
     it('treats a closed port as misses at once, without errors, and warns once', async () => {
       const logger = createRecordingLogger();
-      const cache = createRedisCache({ url: 'redis://127.0.0.1:1', keyPrefix: PREFIX, logger });
+      const metrics = createRecordingMetrics();
+      const cache = createRedisCache({ url: 'redis://127.0.0.1:1', keyPrefix: PREFIX, logger, metrics });
       opened.push(cache);
       const started = performance.now();
       expect(await cache.ready(300)).toBe(false);
@@ -123,6 +124,14 @@ if (reason !== undefined) {
       const warnings = logger.lines.filter((l) => l.level === 'warn');
       expect(warnings.length).toBe(1);
       expect(warnings[0]?.message).toMatch(/redis cache unavailable/);
+      // Every command after the first failed connection attempt counts as an outage, by operation.
+      expect(metrics.total('query_cache_unavailable_total')).toBe(4);
+      expect(metrics.named('query_cache_unavailable_total').map((m) => m.labels.operation)).toEqual([
+        'get',
+        'set',
+        'generation',
+        'bump',
+      ]);
     });
 
     it('degrades to misses while Redis is cut, and serves hits again after it returns', async () => {

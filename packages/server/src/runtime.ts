@@ -152,7 +152,7 @@ function createQueryCacheFor(
   const log = logger.child({ component: 'query-cache' });
   const store =
     config.redisUrl !== undefined
-      ? createRedisCache({ url: config.redisUrl, logger: log })
+      ? createRedisCache({ url: config.redisUrl, logger: log, metrics })
       : createMemoryCache();
   const source = `${db.dialect}:${createHash('sha256').update(redactUrl(url)).digest('hex').slice(0, 16)}`;
   const cache = createQueryCache({

@@ -21,6 +21,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   query_cache_hits_total: 'Queries answered from the query cache.',
   query_cache_misses_total: 'Queries the query cache did not hold.',
   query_cache_skipped_total: 'Queries not cached: volatile SQL or an answer over the size limit.',
+  query_cache_unavailable_total:
+    'Query cache commands answered as a miss because Redis was unreachable, by operation.',
   schema_cache_hits_total: 'Schema snapshot reads served from the cache.',
   schema_cache_misses_total: 'Schema snapshot reads that had to build a snapshot.',
   schema_cache_refreshes_total: 'Schema snapshot rebuilds, by reason.',
