@@ -24,7 +24,11 @@ export type DatabaseFailure =
   | (FailureBase & { readonly kind: 'Timeout'; readonly timeoutMs: number })
   | (FailureBase & { readonly kind: 'Cancelled' })
   | (FailureBase & { readonly kind: 'PoolExhausted'; readonly waitedMs: number })
-  | (FailureBase & { readonly kind: 'PermissionDenied' })
+  | (FailureBase & {
+      readonly kind: 'PermissionDenied';
+      /** Who refused: the database (privileges; the default) or LegacyBridge's own policy (the data dictionary). */
+      readonly by?: 'database' | 'policy' | undefined;
+    })
   | (FailureBase & {
       readonly kind: 'ObjectNotFound';
       readonly objectType: 'table' | 'column' | 'schema' | 'database' | 'object';
@@ -102,7 +106,9 @@ export function toPublicMessage(failure: DatabaseFailure): string {
     case 'PoolExhausted':
       return `All database connections stayed busy for ${formatSeconds(failure.waitedMs)}. Wait a moment and retry, or run fewer queries at once.`;
     case 'PermissionDenied':
-      return `The database user is not allowed to do that.${detail}`;
+      return failure.by === 'policy'
+        ? `This server's policy does not allow that.${detail}`
+        : `The database user is not allowed to do that.${detail}`;
     case 'ObjectNotFound': {
       const hint = failure.suggestions?.length ? ` Did you mean: ${failure.suggestions.join(', ')}?` : '';
       return `No ${failure.objectType} named "${failure.name}" exists.${hint}${detail}`;

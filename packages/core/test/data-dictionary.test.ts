@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toPublicMessage } from '../src/errors.js';
 import { checkReadOnlySql } from '../src/guard/index.js';
 import type { Dialect } from '../src/model.js';
 import { type DataDictionary, parseDataDictionary } from '../src/schema/data-dictionary.js';
@@ -286,6 +287,8 @@ describe('hidden tables in the statement guard', () => {
     expect(failure.kind).toBe('PermissionDenied');
     expect(failure.publicDetail?.toLowerCase()).toContain('x_tmp_bak_custmst');
     expect(failure.publicDetail).toContain('data dictionary hides');
+    // The caller is told it is this server's policy, not the database user's privileges.
+    expect(toPublicMessage(failure)).toMatch(/^This server's policy does not allow that\. /);
     // Refused before the database was asked anything.
     expect((deps.db as ReturnType<typeof createFakeDatabase>).callsTo('executeReadOnly')).toEqual([]);
   });

@@ -69,6 +69,7 @@ export function guardSql(
     if (found !== undefined) {
       return err(
         dbFailure('PermissionDenied', {
+          by: 'policy',
           publicDetail: `The statement names ${found.name} at ${at(found.position)}, which this server's data dictionary hides from assistants.`,
           message: `statement guard: hidden table ${found.name} named at ${at(found.position)}`,
         }),
@@ -78,6 +79,7 @@ export function guardSql(
     if (catalog !== undefined) {
       return err(
         dbFailure('PermissionDenied', {
+          by: 'policy',
           publicDetail: `The statement reads the database catalog (${catalog.name} at ${at(catalog.position)}), which would show tables this server's data dictionary hides from assistants. Use list_tables, search_schema and describe_table to explore the schema.`,
           message: `statement guard: catalog ${catalog.name} read at ${at(catalog.position)} while the dictionary hides tables`,
         }),
