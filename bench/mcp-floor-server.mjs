@@ -18,6 +18,7 @@ const { McpServer } = await load('@modelcontextprotocol/server');
 const { serveStdio } = await load('@modelcontextprotocol/server/stdio');
 const { z } = await load('zod');
 const canned = process.env.BENCH_CANNED_RESULT ? JSON.parse(process.env.BENCH_CANNED_RESULT) : undefined;
+const rawUrl = process.env.BENCH_RAW_URL;
 
 if (process.env.BENCH_INSTANT_DB) {
   const answer = JSON.parse(process.env.BENCH_INSTANT_DB);
@@ -57,6 +58,46 @@ if (process.env.BENCH_INSTANT_DB) {
         async () => canned,
       );
     }
+    if (rawUrl !== undefined) {
+      // The floor plus the raw driver: the tool runs the caller's SQL on one pg / mysql2 connection
+      // and answers the rows as JSON text. No guard, no read-only session, no caps, no types: the
+      // least any server between an MCP client and a database can do. Its cost over raw + floor
+      // is what hosting a database call in a third process costs by itself.
+      server.registerTool(
+        'raw_query',
+        { description: 'Runs SQL with the raw driver.', inputSchema: z.object({ sql: z.string() }) },
+        async ({ sql }) => {
+          const rows = await rawQuery(sql);
+          return { content: [{ type: 'text', text: JSON.stringify(rows) }] };
+        },
+      );
+    }
     return server;
   });
+}
+
+/** One raw connection, opened on first use. */
+async function rawConnection() {
+  if (rawUrl.startsWith('postgres')) {
+    const { default: pg } = await load('pg');
+    const client = new pg.Client(rawUrl);
+    await client.connect();
+    return async (sql) => (await client.query(sql)).rows;
+  }
+  const { createConnection } = await load('mysql2/promise');
+  const u = new URL(rawUrl);
+  const connection = await createConnection({
+    host: u.hostname,
+    port: u.port === '' ? 3306 : Number(u.port),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.slice(1),
+  });
+  return async (sql) => (await connection.query(sql))[0];
+}
+
+let rawQuerying;
+function rawQuery(sql) {
+  rawQuerying ??= rawConnection();
+  return rawQuerying.then((run) => run(sql));
 }

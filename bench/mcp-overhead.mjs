@@ -149,6 +149,16 @@ for (const dialect of dialects()) {
     cleanup.push(() => cannedFloor.client.close());
     const noop = await floor.client.callTool({ name: 'noop', arguments: { sql: sqlOf(1) } });
     if (noop.isError) throw new Error(`floor noop failed: ${JSON.stringify(noop)}`);
+    // The floor server with a tool that runs the query through the raw driver (BENCH_RAW_URL).
+    const floorRaw = await connect([join(ROOT, 'bench', 'mcp-floor-server.mjs')], {
+      PATH: process.env.PATH ?? '',
+      BENCH_RAW_URL: db.url,
+    });
+    cleanup.push(() => floorRaw.client.close());
+    const rawFirst = await floorRaw.client.callTool({ name: 'raw_query', arguments: { sql: sqlOf(1) } });
+    if (rawFirst.isError || JSON.parse(rawFirst.content[0].text).length !== 1) {
+      throw new Error(`floor + raw driver failed: ${JSON.stringify(rawFirst).slice(0, 300)}`);
+    }
     const instant = await connect([join(ROOT, 'bench', 'mcp-floor-server.mjs')], {
       PATH: process.env.PATH ?? '',
       BENCH_INSTANT_DB: JSON.stringify(first.structuredContent),
@@ -173,6 +183,7 @@ for (const dialect of dialects()) {
       legacyBridge: lb,
       floor,
       floorCanned: cannedFloor,
+      floorRaw,
       instant,
       ...(other ? { compare: other } : {}),
     };
@@ -186,6 +197,7 @@ for (const dialect of dialects()) {
       floor: (i) => floor.client.callTool({ name: 'noop', arguments: { sql: sqlOf(i) } }),
       floorCanned: (i) => cannedFloor.client.callTool({ name: 'canned', arguments: { sql: sqlOf(i) } }),
       legacyBridge: (i) => lb.client.callTool({ name: 'run_query', arguments: { sql: sqlOf(i) } }),
+      floorRaw: (i) => floorRaw.client.callTool({ name: 'raw_query', arguments: { sql: sqlOf(i) } }),
       instant: (i) => instant.client.callTool({ name: 'run_query', arguments: { sql: sqlOf(i) } }),
       ...(other
         ? { compare: (i) => other.client.callTool({ name: 'run_query', arguments: { sql: sqlOf(i) } }) }
@@ -230,6 +242,7 @@ for (const dialect of dialects()) {
     line('b  MCP floor: no-op tool over stdio', r.floor);
     line('   MCP floor answering run_query’s result verbatim', r.floorCanned);
     line('   LegacyBridge MCP layer over an instant database', r.instant);
+    line('   MCP floor running the SQL with the raw driver', r.floorRaw);
     line('c  LegacyBridge run_query over stdio', r.legacyBridge);
     if (other) line(`   compare: ${COMPARE_CLI.slice(-40)}`, r.compare);
     const a = Math.min(r.rawText.p50, r.rawParam.p50);
@@ -238,12 +251,16 @@ for (const dialect of dialects()) {
     console.log(
       `  overhead c − (a + b): p50 ${overhead.toFixed(3)} ms (target ≤ ${TARGET_MS} ms: ${overhead <= TARGET_MS ? 'met' : 'MISSED'}), p90 ${overhead90.toFixed(3)} ms`,
     );
+    const floorRawOverhead = r.floorRaw.p50 - (a + r.floor.p50);
+    console.log(
+      `  floor + raw driver − (a + b): p50 ${floorRawOverhead.toFixed(3)} ms (any server between client and database pays this); LegacyBridge − (floor + raw driver): p50 ${(r.legacyBridge.p50 - r.floorRaw.p50).toFixed(3)} ms`,
+    );
     console.log(
       `  in-process split (p50): adapter − raw ${(r.adapter.p50 - a).toFixed(3)} ms, guard + use case ${(r.useCase.p50 - r.adapter.p50).toFixed(3)} ms, MCP side ${(overhead - (r.useCase.p50 - a)).toFixed(3)} ms, of which the bigger answer ${(r.floorCanned.p50 - r.floor.p50).toFixed(3)} ms`,
     );
     const cpu = (k) => `${(cpuPerCall[k] * 1000).toFixed(0)} µs`;
     console.log(
-      `  MCP side, direct (instant database − floor): p50 ${(r.instant.p50 - r.floor.p50).toFixed(3)} ms; server CPU per call: floor ${cpu('floor')}, replaying floor ${cpu('floorCanned')}, instant-db ${cpu('instant')}, LegacyBridge ${cpu('legacyBridge')}${other ? `, compare ${cpu('compare')}` : ''}`,
+      `  MCP side, direct (instant database − floor): p50 ${(r.instant.p50 - r.floor.p50).toFixed(3)} ms; server CPU per call: floor ${cpu('floor')}, replaying floor ${cpu('floorCanned')}, floor + raw driver ${cpu('floorRaw')}, instant-db ${cpu('instant')}, LegacyBridge ${cpu('legacyBridge')}${other ? `, compare ${cpu('compare')}` : ''}`,
     );
     if (other) {
       const otherOverhead = r.compare.p50 - (a + r.floor.p50);
