@@ -1,5 +1,4 @@
-import { createAdapterRegistry } from '@legacybridge/core';
-import { DEFAULT_ADAPTERS } from './adapters.js';
+import { defaultSchemes } from './adapters.js';
 import { helpText, parseCliArgs } from './cli-args.js';
 import { DOCTOR_EXIT, runDoctor } from './doctor.js';
 import { redactText } from './redact.js';
@@ -21,7 +20,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   }
   // --help and --version are the only output ever written to stdout outside the MCP channel.
   if (command.value.kind === 'help') {
-    process.stdout.write(helpText(VERSION, createAdapterRegistry(DEFAULT_ADAPTERS).schemes()));
+    process.stdout.write(helpText(VERSION, defaultSchemes()));
     return 0;
   }
   if (command.value.kind === 'version') {

@@ -6,7 +6,7 @@ import type {
   PrivilegeReport,
 } from '@legacybridge/core';
 import { noopLogger } from '@legacybridge/core';
-import { DEFAULT_ADAPTERS } from './adapters.js';
+import { adaptersFor } from './adapters.js';
 import { redactText } from './redact.js';
 import { createRuntime } from './runtime.js';
 import { formatConfigFailures, loadSettings } from './settings.js';
@@ -53,9 +53,14 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<number> {
     errors(`${formatConfigFailures(settings.error)}\n`);
     return DOCTOR_EXIT.config;
   }
+  const adapters = await adaptersFor(options.adapters, settings.value.config.databaseUrl);
+  if (adapters.isErr()) {
+    errors(`${formatConfigFailures([adapters.error])}\n`);
+    return DOCTOR_EXIT.config;
+  }
   const runtime = createRuntime({
     settings: settings.value,
-    adapters: options.adapters ?? DEFAULT_ADAPTERS,
+    adapters: adapters.value,
     logger: noopLogger,
     demoPath: options.demoPath,
   });

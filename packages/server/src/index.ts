@@ -1,5 +1,13 @@
-export { DEFAULT_ADAPTERS } from './adapters.js';
+export {
+  ADAPTER_MODULES,
+  type AdapterModule,
+  adaptersFor,
+  defaultSchemes,
+  loadAdaptersFor,
+  loadDefaultAdapters,
+} from './adapters.js';
 export { type CliCommand, helpText, parseCliArgs, type TransportKind } from './cli-args.js';
+export { DEFAULT_ADAPTERS } from './default-adapters.js';
 export { addDays, DEMO_COUNTS, fillDemoData, seededRandom } from './demo/demo-data.js';
 export { defaultDemoPath, userCacheDir } from './demo/demo-path.js';
 export { DEMO_SCHEMA_SQL, DEMO_TABLES, DEMO_VIEWS } from './demo/demo-schema.js';

@@ -1,11 +1,11 @@
 import type { AdapterDefinition, ConfigFailure, LoggerPort } from '@legacybridge/core';
 import { withSpan } from '@legacybridge/telemetry';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
-import { DEFAULT_ADAPTERS } from './adapters.js';
+import { adaptersFor } from './adapters.js';
 import type { TransportKind } from './cli-args.js';
 import { effectiveConfiguration } from './config-log.js';
 import { auditInBackground, checkReadOnlyUser, onFirstUse, type ReadOnlyRefusal } from './doctor.js';
-import { type HttpServerHandle, httpAuthSettings, startHttpServer } from './http.js';
+import type { HttpServerHandle } from './http.js';
 import { createLogger } from './logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { loadSettings } from './settings.js';
@@ -28,7 +28,7 @@ export interface StartServerOptions {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Default: a stderr logger configured by LOG_LEVEL and LOG_FORMAT. */
   readonly logger?: LoggerPort | undefined;
-  /** Adapters to register; default the ones this package ships (SQLite). */
+  /** Adapters to register; default the one this package ships for the URL's scheme (loadAdaptersFor). */
   readonly adapters?: readonly AdapterDefinition[] | undefined;
   /** Where the demo database lives when none is configured; default the user cache directory. */
   readonly demoPath?: string | undefined;
@@ -76,14 +76,19 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
     requireReadOnlyUser: options.requireReadOnlyUser,
   })
     .mapErr((failures): StartFailure => ({ kind: 'InvalidConfig', failures }))
-    .andThen((settings) => {
+    .andThen((settings) =>
+      adaptersFor(options.adapters, settings.config.databaseUrl)
+        .mapErr((failure): StartFailure => ({ kind: 'InvalidConfig', failures: [failure] }))
+        .map((adapters) => ({ settings, adapters })),
+    )
+    .andThen(({ settings, adapters }) => {
       const logger =
         options.logger ??
         createLogger({ ...settings.config.log, stackTraces: settings.config.env !== 'production' });
       const telemetry = startTelemetry(settings.config, transport);
       const runtime = createRuntime({
         settings,
-        adapters: options.adapters ?? DEFAULT_ADAPTERS,
+        adapters,
         logger,
         demoPath: options.demoPath,
         metrics: telemetry.metrics?.metrics,
@@ -146,6 +151,16 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
             const stdio = startStdioServer({ ...common(deps) });
             return okAsync(running(transport, undefined, rt, logger, stdio.ended, () => stdio.close()));
           }
+          // Imported here, not at the top: Express, the rate limiter's Redis client and the rest of the
+          // HTTP stack are a third of a stdio server's startup, and stdio never uses them.
+          return ResultAsync.fromSafePromise(import('./http.js')).andThen((http) => serveHttp(rt, http));
+        };
+
+        function serveHttp(
+          rt: Runtime,
+          { httpAuthSettings, startHttpServer }: typeof import('./http.js'),
+        ): ResultAsync<RunningServer, StartFailure> {
+          const audit = () => auditInBackground(rt.deps.db, logger);
           const { config } = settings;
           const auth = httpAuthSettings(config);
           if (auth.isErr()) {
@@ -196,7 +211,7 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
                 http.close(),
               );
             });
-        };
+        }
       }
 
       function common(deps: Runtime['deps']) {
