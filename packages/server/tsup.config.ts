@@ -9,6 +9,8 @@ export default defineConfig([
     sourcemap: true,
     clean: false,
     target: 'node20',
+    // import.meta.url in the CommonJS bundle (from __filename): the demo dictionary is found by it.
+    shims: true,
   },
   {
     // The CLI is ESM only; the banner makes dist/cli.js runnable as the `legacybridge` bin.

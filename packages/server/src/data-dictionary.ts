@@ -123,7 +123,7 @@ export function chooseDataDictionary(
 /**
  * Where the demo dictionary is: src/demo/demo-dictionary.yaml ships in the package (`files` has src),
  * next to this module when running from source, or `../src/demo` from the bundles in dist/.
- * Undefined when neither exists (a CommonJS bundle has no import.meta.url to look from).
+ * Undefined when neither exists. The CommonJS bundle gets import.meta.url from tsup's shim.
  */
 export function demoDictionaryPath(): string | undefined {
   for (const relative of ['./demo/demo-dictionary.yaml', '../src/demo/demo-dictionary.yaml']) {
@@ -131,7 +131,7 @@ export function demoDictionaryPath(): string | undefined {
       const candidate = fileURLToPath(new URL(relative, import.meta.url));
       if (existsSync(candidate)) return candidate;
     } catch {
-      // import.meta.url is empty in the CommonJS bundle: no demo dictionary there.
+      // Not a file URL (a bundler that rewrote import.meta.url): no demo dictionary from here.
     }
   }
   return undefined;

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { searchSchema } from '@legacybridge/core';
 import { createRecordingLogger } from '@legacybridge/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,7 @@ import { DEMO_TABLES, DEMO_VIEWS } from '../src/demo/demo-schema.js';
 import { createRuntime } from '../src/runtime.js';
 import { loadSettings } from '../src/settings.js';
 import { startServer } from '../src/start-server.js';
+import { requireBuiltCli } from './support/cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lb-dict-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,6 +116,23 @@ describe('loadDataDictionary', () => {
 });
 
 describe('the shipped demo dictionary', () => {
+  it('is found from the CommonJS bundle too (embedders that require() the package)', () => {
+    requireBuiltCli();
+    // A plain Node process, as an embedder runs it (vitest's own resolution would pick the sources).
+    const script = `
+      const lb = require(${JSON.stringify(fileURLToPath(new URL('../dist/index.cjs', import.meta.url)))});
+      const quiet = { child() { return quiet; }, debug() {}, info() {}, warn() {}, error() {} };
+      lb.loadSettings({}).then(async (settings) => {
+        const runtime = lb.createRuntime({ settings: settings.value, adapters: lb.DEFAULT_ADAPTERS,
+          logger: quiet, demoPath: ${JSON.stringify(join(dir, 'demo-cjs.db'))} })._unsafeUnwrap();
+        process.stdout.write(String(runtime.dictionary && runtime.dictionary.path));
+        await runtime.close();
+      });`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/demo-dictionary\.yaml$/);
+  });
+
   it('matches the demo schema: every table and column it names exists, one table is hidden', async () => {
     const settings = (await loadSettings({}))._unsafeUnwrap();
     const logger = createRecordingLogger();
