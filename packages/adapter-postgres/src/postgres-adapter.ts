@@ -49,6 +49,7 @@ import {
   BUILTIN_TYPES,
   estimateCellBytes,
   logicalTypeOfCatalog,
+  type Normaliser,
   normaliserFor,
   type PgTypeInfo,
   typeInfoFromCatalog,
@@ -145,6 +146,19 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
       logger.warn('postgres connection error', { kind: convert(error).kind, code: codeOf(error) }),
   });
   const types = new Map<number, PgTypeInfo>(BUILTIN_TYPES);
+  // One normaliser per type, built on first use rather than per column of every result; dropped
+  // whenever `types` learns a type (an array's normaliser depends on its element type's entry).
+  const normalisers = new Map<number, Normaliser>();
+  const lookup = (oid: number) => types.get(oid);
+  const normaliserOf = (oid: number): Normaliser => {
+    let normalise = normalisers.get(oid);
+    if (normalise === undefined) {
+      normalise = normaliserFor(oid, lookup, { maxBinaryBytes: config.maxBinaryBytes });
+      normalisers.set(oid, normalise);
+    }
+    return normalise;
+  };
+  const rowBytes = rowBytesOf(config.maxBinaryBytes);
   const inflight = new Set<(reason: StopReason) => void>();
   let closing: Promise<void> | undefined;
 
@@ -294,6 +308,7 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
       types.set(Number(row.oid), typeInfoFromCatalog({ ...row, elementOid: Number(row.element_oid) }));
     }
     for (const oid of oids) if (!types.has(oid)) types.set(oid, { name: `oid ${oid}`, logical: 'other' });
+    normalisers.clear();
   };
 
   /**
@@ -313,7 +328,7 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
       maxRows: limits.maxRows,
       maxBytes: limits.maxBytes,
       batchRows: FETCH_BATCH,
-      rowBytes: rowBytesOf(config.maxBinaryBytes),
+      rowBytes,
     });
     lease.client.query(pipeline as unknown as pg.Submittable);
     const read = await guard.wrap(pipeline.done);
@@ -425,9 +440,9 @@ function build(config: ResolvedPostgresConfig, ssl: false | pg.ConnectionConfig[
       const started = performance.now();
       return withLease({ timeoutMs: limits.timeoutMs, signal, userSql: true }, async (lease, guard) => {
         const read = await readPipelined(lease, guard, query.sql, limits);
-        const unknown = [...new Set(read.fields.map((f) => f.dataTypeID))].filter((oid) => !types.has(oid));
-        if (unknown.length > 0) await resolveTypes(lease.client, guard, unknown);
-        return toQueryResult(read, types, config.maxBinaryBytes, started);
+        const unknown = unknownTypes(read.fields, types);
+        if (unknown !== undefined) await resolveTypes(lease.client, guard, unknown);
+        return toQueryResult(read, types, normaliserOf, started);
       });
     },
 
@@ -488,19 +503,42 @@ function transactionStatus(client: pg.ClientBase): string | null {
   return (client as unknown as { getTransactionStatus(): string | null }).getTransactionStatus();
 }
 
+/** The result's type oids the adapter has not resolved yet, each once; undefined when none. */
+function unknownTypes(
+  fields: readonly pg.FieldDef[],
+  types: ReadonlyMap<number, PgTypeInfo>,
+): number[] | undefined {
+  let unknown: number[] | undefined;
+  for (const f of fields) {
+    const oid = f.dataTypeID;
+    if (types.has(oid) || unknown?.includes(oid)) continue;
+    if (unknown === undefined) unknown = [oid];
+    else unknown.push(oid);
+  }
+  return unknown;
+}
+
 function toQueryResult(
   read: PipelineRead,
   types: ReadonlyMap<number, PgTypeInfo>,
-  maxBinaryBytes: number,
+  normaliserOf: (oid: number) => Normaliser,
   started: number,
 ): QueryResult {
-  const lookup = (oid: number) => types.get(oid);
-  const columns: ResultColumn[] = read.fields.map((f) => {
+  const { fields } = read;
+  const width = fields.length;
+  const columns = new Array<ResultColumn>(width);
+  const normalisers = new Array<Normaliser>(width);
+  for (let i = 0; i < width; i++) {
+    const f = fields[i]!;
     const info = types.get(f.dataTypeID);
-    return { name: f.name, nativeType: info?.name, logicalType: info?.logical ?? 'other' };
+    columns[i] = { name: f.name, nativeType: info?.name, logicalType: info?.logical ?? 'other' };
+    normalisers[i] = normaliserOf(f.dataTypeID);
+  }
+  const rows = read.rows.map((row) => {
+    const out = new Array<ReturnType<Normaliser>>(row.length);
+    for (let i = 0; i < row.length; i++) out[i] = normalisers[i]!(row[i]!);
+    return out;
   });
-  const normalisers = read.fields.map((f) => normaliserFor(f.dataTypeID, lookup, { maxBinaryBytes }));
-  const rows = read.rows.map((row) => row.map((cell, i) => normalisers[i]!(cell)));
   return {
     columns,
     rows,

@@ -49,15 +49,27 @@ const DESCRIBE_PORTAL = Buffer.from([0x44, 0, 0, 0, 6, 0x50, 0]);
 const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
 const FLUSH = Buffer.from([0x48, 0, 0, 0, 4]);
 
+/** Bytes of a Parse message of `length` bytes of SQL text (unnamed statement, no parameter types). */
+function parseMessageLength(length: number): number {
+  return 1 + 4 + 1 + length + 1 + 2;
+}
+
+/** Writes a Parse message of `text` (`length` its UTF-8 bytes) into `target` at `at`; returns the end. */
+function writeParseMessage(target: Buffer, at: number, text: string, length: number): number {
+  const size = parseMessageLength(length);
+  target[at] = 0x50;
+  target.writeInt32BE(size - 1, at + 1);
+  target[at + 5] = 0;
+  target.write(text, at + 6, length, 'utf8');
+  target[at + 6 + length] = 0;
+  target.writeInt16BE(0, at + 7 + length);
+  return at + size;
+}
+
 function parseMessage(text: string): Buffer {
   const length = Buffer.byteLength(text, 'utf8');
-  const message = Buffer.allocUnsafe(1 + 4 + 1 + length + 1 + 2);
-  message[0] = 0x50;
-  message.writeInt32BE(message.length - 1, 1);
-  message[5] = 0;
-  message.write(text, 6, 'utf8');
-  message[6 + length] = 0;
-  message.writeInt16BE(0, 7 + length);
+  const message = Buffer.allocUnsafe(parseMessageLength(length));
+  writeParseMessage(message, 0, text, length);
   return message;
 }
 
@@ -68,16 +80,17 @@ function executeMessage(rows: number): Buffer {
 }
 
 const EXECUTE_ALL = executeMessage(0);
-const encoded = new Map<string, Buffer>();
+const EXECUTE_LENGTH = EXECUTE_ALL.length;
+// Keyed by the statement list itself: readOnlyPipelineSql hands out the same arrays every time, so a
+// lookup is one hash of an object, not a join of the statements' text.
+const encoded = new WeakMap<readonly string[], Buffer>();
 
-/** Parse/Bind/Execute of each statement, memoised (a handful of distinct lists in practice). */
+/** Parse/Bind/Execute of each statement, memoised per list (a handful of distinct lists in practice). */
 function statementsMessage(statements: readonly string[]): Buffer {
-  const key = statements.join('\0');
-  let message = encoded.get(key);
+  let message = encoded.get(statements);
   if (message === undefined) {
     message = Buffer.concat(statements.flatMap((text) => [parseMessage(text), BIND, EXECUTE_ALL]));
-    if (encoded.size >= 64) encoded.clear();
-    encoded.set(key, message);
+    encoded.set(statements, message);
   }
   return message;
 }
@@ -120,20 +133,34 @@ export class ReadPipeline {
 
   submit(connection: Connection): void {
     const { before, after, sql, batchRows } = this.options;
-    const chunks = [
-      statementsMessage(before),
-      parseMessage(sql),
-      BIND,
-      DESCRIBE_PORTAL,
-      executeMessage(Math.min(this.want, batchRows)),
-    ];
-    if (this.want <= batchRows) {
-      this.synced = true;
-      chunks.push(statementsMessage(after), SYNC);
+    // The whole first write in one buffer: the fixed statements (encoded once), the caller's
+    // Parse/Bind/Describe/Execute written in place, then the closing statements and Sync (or Flush).
+    const prefix = statementsMessage(before);
+    const synced = this.want <= batchRows;
+    const suffix = synced ? statementsMessage(after) : undefined;
+    const sqlLength = Buffer.byteLength(sql, 'utf8');
+    const message = Buffer.allocUnsafe(
+      prefix.length +
+        parseMessageLength(sqlLength) +
+        BIND.length +
+        DESCRIBE_PORTAL.length +
+        EXECUTE_LENGTH +
+        (suffix === undefined ? FLUSH.length : suffix.length + SYNC.length),
+    );
+    let at = prefix.copy(message, 0);
+    at = writeParseMessage(message, at, sql, sqlLength);
+    at += BIND.copy(message, at);
+    at += DESCRIBE_PORTAL.copy(message, at);
+    at += EXECUTE_ALL.copy(message, at);
+    message.writeInt32BE(Math.min(this.want, batchRows), at - 4);
+    if (suffix === undefined) {
+      FLUSH.copy(message, at);
     } else {
-      chunks.push(FLUSH);
+      this.synced = true;
+      at += suffix.copy(message, at);
+      SYNC.copy(message, at);
     }
-    write(connection, chunks);
+    if (connection.stream.writable) connection.stream.write(message);
   }
 
   handleRowDescription(message: { fields: pg.FieldDef[] }): void {

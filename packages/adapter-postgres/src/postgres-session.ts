@@ -58,18 +58,39 @@ export interface ReadOnlyPipelineSql {
   readonly after: readonly string[];
 }
 
+// Frozen: the pipeline keeps each list's encoding, so a list must never change after it was encoded.
+const AFTER_CALLER_SQL: readonly string[] = Object.freeze([
+  'SELECT pg_advisory_unlock_all()',
+  'DEALLOCATE ALL',
+  'ROLLBACK',
+]);
+const AT_SESSION_TIMEOUT: ReadOnlyPipelineSql = Object.freeze({
+  before: Object.freeze(['BEGIN READ ONLY']),
+  after: AFTER_CALLER_SQL,
+});
+const withTimeout = new Map<number, ReadOnlyPipelineSql>();
+
 /**
  * The pipeline's statements; with `timeoutMs` the statement timeout is set for this transaction only
- * (SET LOCAL, undone by the ROLLBACK), so the session keeps the timeout it had.
+ * (SET LOCAL, undone by the ROLLBACK), so the session keeps the timeout it had. The same lists come
+ * back for the same argument (the pipeline encodes each list once, keyed by the list).
  */
 export function readOnlyPipelineSql(timeoutMs?: number): ReadOnlyPipelineSql {
-  return {
-    before:
-      timeoutMs === undefined
-        ? ['BEGIN READ ONLY']
-        : ['BEGIN READ ONLY', `SET LOCAL statement_timeout = ${pgMilliseconds(timeoutMs)}`],
-    after: ['SELECT pg_advisory_unlock_all()', 'DEALLOCATE ALL', 'ROLLBACK'],
-  };
+  if (timeoutMs === undefined) return AT_SESSION_TIMEOUT;
+  let statements = withTimeout.get(timeoutMs);
+  if (statements === undefined) {
+    statements = Object.freeze({
+      before: Object.freeze([
+        'BEGIN READ ONLY',
+        `SET LOCAL statement_timeout = ${pgMilliseconds(timeoutMs)}`,
+      ]),
+      after: AFTER_CALLER_SQL,
+    });
+    // A handful of distinct timeouts in practice; a bound all the same.
+    if (withTimeout.size >= 64) withTimeout.clear();
+    withTimeout.set(timeoutMs, statements);
+  }
+  return statements;
 }
 
 /**

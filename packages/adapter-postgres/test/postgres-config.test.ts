@@ -252,6 +252,20 @@ describe('session settings', () => {
       after,
     });
   });
+
+  it('hands out the same frozen lists for the same timeout (the pipeline encodes each list once)', () => {
+    expect(readOnlyPipelineSql(500)).toBe(readOnlyPipelineSql(500));
+    expect(readOnlyPipelineSql()).toBe(readOnlyPipelineSql());
+    expect(readOnlyPipelineSql(500).after).toBe(readOnlyPipelineSql().after);
+    expect(readOnlyPipelineSql(700).before).not.toBe(readOnlyPipelineSql(500).before);
+    for (const list of [
+      readOnlyPipelineSql().before,
+      readOnlyPipelineSql(500).before,
+      readOnlyPipelineSql().after,
+    ]) {
+      expect(Object.isFrozen(list)).toBe(true);
+    }
+  });
 });
 
 describe('postgresAdapter (registry entry)', () => {
