@@ -2,23 +2,34 @@
 // Issue 5's benchmark: run_query point lookups over HTTP, LegacyBridge against @bytebase/dbhub, in ONE
 // run, interleaved round by round so noise on a shared machine hits every contender alike:
 //   raw        the point query through pg in this process (the floor; no server)
+//   bare-http  a plain node:http server + pg.Pool answering the rows as JSON (bench/http-floor-server.mjs
+//              bare): what any HTTP hop costs here, with no framework, validation, guard, logs or metrics
+//   sdk-floor  the smallest MCP SDK v2 server hosted like LegacyBridge's /mcp (stateless Streamable HTTP
+//              through createMcpHandler on node:http; bench/http-floor-server.mjs sdk), one tool running
+//              the SQL on a pg.Pool and answering the rows as text, called by the same MCP client class:
+//              what the SDK alone costs per call, so whether "1/3 of DBHub" is reachable on it at all
 //   lb-mcp     LegacyBridge's built CLI (--transport http), an MCP v2 client calling run_query on /mcp
 //   lb-rest    the same process, POST /v1/query
 //   dbhub-mcp  @bytebase/dbhub --transport http on the same database, the SAME MCP client class
 //              calling its execute_sql (configured readonly with max_rows, like LegacyBridge's guard)
-// at concurrency 1 and 16. Reported: calls/s, p50/p99 latency, and each server process's CPU time
+// and, with BENCH_COMPARE_CLI, lb-mcp-cmp / lb-rest-cmp: a second LegacyBridge CLI (e.g. a build of
+// the previous commit) started the same way, for a before/after in the same run;
+// all at concurrency 1 and 16. Reported: calls/s, p50/p99 latency, and each server process's CPU time
 // per call (utime+stime from /proc/<pid>/stat around each contender's block; only one contender runs
 // at a time, so the CPU of a block belongs to its calls). Target: LegacyBridge's server CPU per HTTP
-// call at most 1/3 of DBHub's.
+// call at most 1/3 of DBHub's. The floors' ratios to DBHub are printed too (informational; they
+// never fail the run).
 //
 //   mkdir -p /tmp/dbhub && cd /tmp/dbhub && npm init -y && npm install @bytebase/dbhub@1.4.0
 //   node bench/http-dbhub.mjs        (build first: npx pnpm@12.4.2 -r --filter "./packages/**" run build)
 // Env: BENCH_DBHUB (/tmp/dbhub/node_modules/.bin/dbhub), BENCH_CALLS (2000 per contender and
 // concurrency), BENCH_ROUNDS (10), BENCH_WARMUP (300), BENCH_CONCURRENCY (1,16), BENCH_CLI (the
-// LegacyBridge CLI; default this checkout's build), BENCH_CPU_PROF=<dir> (LegacyBridge runs with
+// LegacyBridge CLI; default this checkout's build), BENCH_COMPARE_CLI=<cli.js> (see above),
+// BENCH_CONTENDERS (comma-separated subset to run, e.g. "lb-mcp,lb-mcp-cmp,dbhub-mcp"; default all),
+// BENCH_CPU_PROF=<dir> (LegacyBridge runs with
 // --cpu-prof, writes its profile there on exit, and its self time by package is printed),
 // BENCH_LB_ENV (extra variables for LegacyBridge, e.g. "LOG_LEVEL=WARN METRICS_ENABLED=false", to
-// see what logging or metrics cost per call),
+// see what logging or metrics cost per call; applies to the compare CLI too),
 // LEGACYBRIDGE_TEST_POSTGRES_URL.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +43,9 @@ import { summariseProfiles } from './lib/profile.mjs';
 const DBHUB = process.env.BENCH_DBHUB ?? '/tmp/dbhub/node_modules/.bin/dbhub';
 const DBHUB_PIN = '1.4.0';
 const LB_CLI = process.env.BENCH_CLI ?? CLI_PATH;
+const COMPARE_CLI = process.env.BENCH_COMPARE_CLI;
+const ONLY = process.env.BENCH_CONTENDERS?.split(',').map((n) => n.trim());
+const FLOOR_SERVER = new URL('./http-floor-server.mjs', import.meta.url).pathname;
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
@@ -46,9 +60,9 @@ lockfile stays untouched:
 or point BENCH_DBHUB at an installed dbhub executable.`);
   process.exit(2);
 }
-if (!existsSync(LB_CLI)) {
+if (!existsSync(LB_CLI) || (COMPARE_CLI !== undefined && !existsSync(COMPARE_CLI))) {
   console.error(
-    `bench: ${LB_CLI} is missing: build first (npx pnpm@12.4.2 -r --filter "./packages/**" run build)`,
+    `bench: ${LB_CLI}${COMPARE_CLI ? ` or ${COMPARE_CLI}` : ''} is missing: build first (npx pnpm@12.4.2 -r --filter "./packages/**" run build)`,
   );
   process.exit(2);
 }
@@ -136,42 +150,64 @@ try {
   // LegacyBridge as deployed: production logging (JSON, INFO: one line per query), metrics on,
   // no API keys (DBHub runs without its token too), no rate limit, no query cache.
   // Readiness by polling, not by the 'listening' log line: BENCH_LB_ENV may raise LOG_LEVEL.
-  const lbPort = await freePort();
-  const lb = await startProcess(
-    'legacybridge',
-    process.execPath,
-    [
-      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      LB_CLI,
-      '--transport',
-      'http',
-      '--port',
-      String(lbPort),
-    ],
-    {
-      HOME: scratch,
-      XDG_CACHE_HOME: scratch,
-      DATABASE_URL: dbUrl,
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'INFO',
-      ...Object.fromEntries(
-        (process.env.BENCH_LB_ENV ?? '')
-          .split(/\s+/)
-          .filter(Boolean)
-          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-      ),
-    },
-    async () => {
-      const base = `http://127.0.0.1:${lbPort}`;
-      return (await fetch(`${base}/health`)).ok ? base : undefined;
-    },
-  );
-  cleanups.push(async () => {
-    // Waited for: the CPU profile is written when the process exits.
-    const exited = new Promise((resolve) => lb.child.once('exit', resolve));
-    lb.child.kill('SIGTERM');
-    await exited;
-  });
+  async function startLegacyBridge(name, cli, profile) {
+    const port = await freePort();
+    const lb = await startProcess(
+      name,
+      process.execPath,
+      [
+        ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+        cli,
+        '--transport',
+        'http',
+        '--port',
+        String(port),
+      ],
+      {
+        HOME: scratch,
+        XDG_CACHE_HOME: scratch,
+        DATABASE_URL: dbUrl,
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'INFO',
+        ...Object.fromEntries(
+          (process.env.BENCH_LB_ENV ?? '')
+            .split(/\s+/)
+            .filter(Boolean)
+            .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+        ),
+      },
+      async () => {
+        const base = `http://127.0.0.1:${port}`;
+        return (await fetch(`${base}/health`)).ok ? base : undefined;
+      },
+    );
+    cleanups.push(async () => {
+      // Waited for: the CPU profile is written when the process exits.
+      const exited = new Promise((resolve) => lb.child.once('exit', resolve));
+      lb.child.kill('SIGTERM');
+      await exited;
+    });
+    return lb;
+  }
+  const lb = await startLegacyBridge('legacybridge', LB_CLI, process.env.BENCH_CPU_PROF);
+  const lbCompare =
+    COMPARE_CLI === undefined ? undefined : await startLegacyBridge('legacybridge-compare', COMPARE_CLI);
+
+  // The floors (bench/http-floor-server.mjs), each its own process on the same database.
+  async function startFloor(mode) {
+    const port = await freePort();
+    const floor = await startProcess(
+      `floor-${mode}`,
+      process.execPath,
+      [FLOOR_SERVER, mode, String(port), dbUrl],
+      {},
+      async (output) => (output.includes('listening') ? `http://127.0.0.1:${port}` : undefined),
+    );
+    cleanups.push(() => floor.child.kill('SIGTERM'));
+    return floor;
+  }
+  const bare = await startFloor('bare');
+  const sdkFloor = await startFloor('sdk');
 
   const toml = join(scratch, 'dbhub.toml');
   const dsn = new URL(dbUrl);
@@ -198,11 +234,42 @@ try {
   cleanups.push(() => pool.end());
   const lbClient = await mcpClient(`${lb.base}/mcp`);
   cleanups.push(() => lbClient.close());
+  const lbCompareClient = lbCompare && (await mcpClient(`${lbCompare.base}/mcp`));
+  if (lbCompareClient) cleanups.push(() => lbCompareClient.close());
+  const sdkFloorClient = await mcpClient(`${sdkFloor.base}/mcp`);
+  cleanups.push(() => sdkFloorClient.close());
   const dbhubClient = await mcpClient(`${dbhub.base}/mcp`);
   cleanups.push(() => dbhubClient.close());
 
+  /** LegacyBridge's two contenders on one server: run_query on /mcp, and POST /v1/query. */
+  function lbContenders(prefix, server, client, suffix = '') {
+    return {
+      [`${prefix}-mcp${suffix}`]: {
+        pid: server.pid,
+        async call(i) {
+          const r = await client.callTool({ name: 'run_query', arguments: { sql: sqlFor(i) } });
+          if (r.isError || r.structuredContent?.rows?.[0]?.[0] !== idOf(i))
+            throw new Error(`lb-mcp${suffix}: wrong answer ${JSON.stringify(r).slice(0, 300)}`);
+        },
+      },
+      [`${prefix}-rest${suffix}`]: {
+        pid: server.pid,
+        async call(i) {
+          const res = await fetch(`${server.base}/v1/query`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ sql: sqlFor(i) }),
+          });
+          const body = await res.json();
+          if (res.status !== 200 || body.rows?.[0]?.[0] !== idOf(i))
+            throw new Error(`lb-rest${suffix}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+        },
+      },
+    };
+  }
+
   // Each call checks its answer: a fast wrong answer must not count.
-  const contenders = {
+  const allContenders = {
     raw: {
       pid: undefined,
       async call(i) {
@@ -210,27 +277,30 @@ try {
         if (r.rows[0]?.id !== idOf(i)) throw new Error(`raw: wrong row for ${idOf(i)}`);
       },
     },
-    'lb-mcp': {
-      pid: lb.pid,
+    'bare-http': {
+      pid: bare.pid,
       async call(i) {
-        const r = await lbClient.callTool({ name: 'run_query', arguments: { sql: sqlFor(i) } });
-        if (r.isError || r.structuredContent?.rows?.[0]?.[0] !== idOf(i))
-          throw new Error(`lb-mcp: wrong answer ${JSON.stringify(r).slice(0, 300)}`);
-      },
-    },
-    'lb-rest': {
-      pid: lb.pid,
-      async call(i) {
-        const res = await fetch(`${lb.base}/v1/query`, {
+        const res = await fetch(`${bare.base}/query`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ sql: sqlFor(i) }),
         });
         const body = await res.json();
-        if (res.status !== 200 || body.rows?.[0]?.[0] !== idOf(i))
-          throw new Error(`lb-rest: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+        if (res.status !== 200 || body.rows?.[0]?.id !== idOf(i))
+          throw new Error(`bare-http: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
       },
     },
+    'sdk-floor': {
+      pid: sdkFloor.pid,
+      async call(i) {
+        const r = await sdkFloorClient.callTool({ name: 'query', arguments: { sql: sqlFor(i) } });
+        const text = r.content?.[0]?.text ?? '';
+        if (r.isError || !text.startsWith(`[{"id":${idOf(i)},`))
+          throw new Error(`sdk-floor: wrong answer ${JSON.stringify(r).slice(0, 300)}`);
+      },
+    },
+    ...lbContenders('lb', lb, lbClient),
+    ...(lbCompare ? lbContenders('lb', lbCompare, lbCompareClient, '-cmp') : {}),
     'dbhub-mcp': {
       pid: dbhub.pid,
       async call(i) {
@@ -241,6 +311,10 @@ try {
       },
     },
   };
+
+  const contenders = Object.fromEntries(
+    Object.entries(allContenders).filter(([name]) => ONLY === undefined || ONLY.includes(name)),
+  );
 
   /** `calls` calls of `fn` at `concurrency`, starting at index `start`; per-call latencies in ms. */
   async function block(fn, start, calls, concurrency) {
@@ -260,7 +334,7 @@ try {
 
   if (process.env.BENCH_LB_ENV) console.log(`LegacyBridge with ${process.env.BENCH_LB_ENV}`);
   console.log(
-    `http-dbhub: ${ROWS}-row pt on PostgreSQL (${dbName}); LegacyBridge ${LB_CLI.replace(/.*packages/, 'packages')} vs @bytebase/dbhub ${dbhubVersion}; ${CALLS} calls per contender and concurrency in ${ROUNDS} interleaved rounds after ${WARMUP} warm-up calls; Node ${process.version}`,
+    `http-dbhub: ${ROWS}-row pt on PostgreSQL (${dbName}); LegacyBridge ${LB_CLI.replace(/.*packages/, 'packages')}${COMPARE_CLI ? ` (compare: ${COMPARE_CLI})` : ''} vs @bytebase/dbhub ${dbhubVersion}; ${CALLS} calls per contender and concurrency in ${ROUNDS} interleaved rounds after ${WARMUP} warm-up calls; Node ${process.version}`,
   );
   const results = [];
   let index = 0;
@@ -311,15 +385,19 @@ try {
       `${String(r.concurrency).padStart(4)}  ${r.name.padEnd(10)} ${fmt(r.callsPerSecond, 0).padStart(8)} ${fmt(r.p50).padStart(8)} ${fmt(r.p99).padStart(8)} ${fmt(r.serverCpuPerCall).padStart(20)} ${fmt(r.clientCpuPerCall).padStart(27)}`,
     );
   }
-  console.log('\nserver CPU per call, LegacyBridge / DBHub (target ≤ 0.333):');
+  console.log("\nserver CPU per call / DBHub's (target for LegacyBridge ≤ 0.333; floors informational):");
   for (const concurrency of CONCURRENCY) {
     const of = (name) =>
-      results.find((r) => r.concurrency === concurrency && r.name === name).serverCpuPerCall;
-    for (const lbName of ['lb-mcp', 'lb-rest']) {
-      const ratio = of(lbName) / of('dbhub-mcp');
-      const verdict = ratio <= TARGET_RATIO ? 'MET' : 'MISSED';
-      if (ratio > TARGET_RATIO) exitCode = 1;
-      console.log(`  concurrency ${concurrency}: ${lbName} ${ratio.toFixed(3)}  ${verdict}`);
+      results.find((r) => r.concurrency === concurrency && r.name === name)?.serverCpuPerCall;
+    const dbhubCpu = of('dbhub-mcp');
+    if (dbhubCpu === undefined) continue;
+    for (const name of Object.keys(contenders)) {
+      if (name === 'raw' || name === 'dbhub-mcp') continue;
+      const ratio = of(name) / dbhubCpu;
+      const target = name === 'lb-mcp' || name === 'lb-rest';
+      const verdict = target ? (ratio <= TARGET_RATIO ? 'MET' : 'MISSED') : '';
+      if (target && ratio > TARGET_RATIO) exitCode = 1;
+      console.log(`  concurrency ${concurrency}: ${name.padEnd(11)} ${ratio.toFixed(3)}  ${verdict}`);
     }
   }
 } catch (error) {
