@@ -177,7 +177,10 @@ export function createMysqlAdapterFromResolved(config: ResolvedMysqlConfig): Dat
   ): ResultAsync<Awaited<ReturnType<typeof streamQuery>>['result'], DatabaseFailure> =>
     withSession(
       async (session, onReset) => {
-        await bounded(session, ensureTimeout(session, limits.timeoutMs), limits.timeoutMs);
+        // Usually the session already runs with this timeout: then there is nothing to send or bound.
+        if (session.timeoutMs !== limits.timeoutMs) {
+          await bounded(session, ensureTimeout(session, limits.timeoutMs), limits.timeoutMs);
+        }
         // A failed statement may still have set a variable or taken a lock: it is reset all the same.
         const outcome = await streamQuery(session, sql, limits, {
           maxBinaryBytes: config.maxBinaryBytes,

@@ -252,8 +252,20 @@ const resetPacketCache = new Map<string, Buffer>();
 // COM_RESET_CONNECTION (0x1f): payload length 1, sequence id 0.
 const COM_RESET_CONNECTION = Buffer.from([1, 0, 0, 0, 0x1f]);
 
-/** COM_RESET_CONNECTION then COM_QUERY of the settings, each a command of its own (sequence id 0). */
+/** The last reset packets each session was sent, with the timeout they restore. */
+const sessionResetPackets = new WeakMap<
+  MysqlSession,
+  { readonly timeoutMs: number; readonly packets: Buffer }
+>();
+
+/**
+ * COM_RESET_CONNECTION then COM_QUERY of the settings, each a command of its own (sequence id 0).
+ * Kept per session while its timeout stays the same: the settings statement is the same text then,
+ * and it need not be built (nor the server version parsed) on every query.
+ */
 function resetPackets(session: MysqlSession): Buffer {
+  const last = sessionResetPackets.get(session);
+  if (last !== undefined && last.timeoutMs === session.timeoutMs) return last.packets;
   const setup = sessionSetupSql(session.flavour, session.serverVersion, session.timeoutMs);
   let packets = resetPacketCache.get(setup);
   if (packets === undefined) {
@@ -267,6 +279,7 @@ function resetPackets(session: MysqlSession): Buffer {
     if (resetPacketCache.size >= 16) resetPacketCache.clear();
     resetPacketCache.set(setup, packets);
   }
+  sessionResetPackets.set(session, { timeoutMs: session.timeoutMs, packets });
   return packets;
 }
 
