@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createSandbox, type Sandbox } from './support/cli-harness.js';
 import {
   call,
@@ -105,14 +105,17 @@ describeWhen('postgres', 'telemetry of the HTTP service', pgDown, () => {
   it('exports a span per request and per query, and logs the query with the same trace id', async () => {
     const reply = await call(`${server.url}/v1/query`, { json: { sql: 'SELECT count(*) FROM orders' } });
     expect(reply.status).toBe(200);
-    // The query's log line carries the trace id of the request's span…
-    const queryLines = server
-      .stderr()
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { message: string; trace_id?: string })
-      .filter((entry) => entry.message === 'query' && entry.trace_id !== undefined);
-    expect(queryLines.length).toBeGreaterThan(0);
+    // The query's log line carries the trace id of the request's span… (stderr is buffered: the
+    // line is out within ~100 ms of the query, not before the answer)
+    const queryLinesOf = () =>
+      server
+        .stderr()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { message: string; trace_id?: string })
+        .filter((entry) => entry.message === 'query' && entry.trace_id !== undefined);
+    await vi.waitFor(() => expect(queryLinesOf().length).toBeGreaterThan(0), { timeout: 2000 });
+    const queryLines = queryLinesOf();
     const traceId = queryLines.at(-1)?.trace_id as string;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     // …and the receiver gets that trace (the batch processor exports every 100 ms here).

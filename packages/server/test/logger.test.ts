@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 
@@ -87,23 +89,19 @@ describe('createLogger', () => {
     expect(lines.join('')).toContain('mysql://root:***@db/x');
   });
 
-  it('writes to stderr by default, never stdout', () => {
-    const out = process.stdout.write;
-    const err = process.stderr.write;
-    const seen: string[] = [];
-    process.stdout.write = (() => {
-      throw new Error('stdout used');
-    }) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => {
-      seen.push(chunk);
-      return true;
-    }) as typeof process.stderr.write;
-    try {
-      createLogger({ level: 'info', format: 'text' }).info('hello');
-    } finally {
-      process.stdout.write = out;
-      process.stderr.write = err;
-    }
-    expect(seen.join('')).toContain('hello');
+  it('writes to stderr by default, never stdout, and nothing is lost at exit', () => {
+    // The default destination is the process's (buffered) stderr, so a child process logs with the
+    // built package (what the CLI runs) and exits at once: every line must still be on fd 2.
+    const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = `const { createLogger } = await import(${JSON.stringify(dist)});
+      const log = createLogger({ level: 'info', format: 'text' });
+      for (let i = 0; i < 50; i++) log.info('hello', { i });
+      process.exit(0);`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.split('\n').filter((line) => line.includes('hello'));
+    expect(lines).toHaveLength(50);
+    expect(lines.at(-1)).toContain('i=49');
   });
 });
