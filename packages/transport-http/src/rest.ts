@@ -23,7 +23,7 @@ import {
   queryResultContent,
   searchSchemaOutput,
 } from '@legacybridge/transport-mcp';
-import express, { type Request, type Response, Router } from 'express';
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { ResultAsync } from 'neverthrow';
 import type { z } from 'zod';
 import type { HttpLifecycle } from './lifecycle.js';
@@ -39,17 +39,29 @@ export interface RestOptions {
   readonly version: string;
 }
 
+/** The REST endpoints: the `/v1` router, and its hottest route as a plain handler. */
+export interface RestEndpoints {
+  /** Everything under /v1 (mount it there). */
+  readonly router: Router;
+  /**
+   * `POST /v1/query` exactly as the router serves it (same JSON body parser, same handler), for a
+   * caller that already knows the path: it skips the router's layer-by-layer matching.
+   */
+  readonly query: (req: Request, res: Response, next: NextFunction) => void;
+}
+
 /**
  * REST under /v1 for callers that are not MCP clients: the same use cases and the same zod input
  * schemas as the MCP tools, answers shaped like the tools' structured content, failures as problem
  * documents. Described by /v1/openapi.json, generated from those schemas.
  */
-export function createRestRouter(options: RestOptions): Router {
+export function createRestRouter(options: RestOptions): RestEndpoints {
   const { deps, logger, lifecycle } = options;
   const router = Router();
   // Every body is read as JSON whatever its Content-Type: `curl -d '{"sql":…}'` sends
   // application/x-www-form-urlencoded, and a 400 for a missing header helps nobody.
-  router.use(express.json({ limit: options.maxBodyBytes, type: () => true }));
+  const parseJson = express.json({ limit: options.maxBodyBytes, type: () => true });
+  router.use(parseJson);
 
   let openapi: unknown;
   router.get('/openapi.json', (req: Request, res: Response) => {
@@ -91,13 +103,13 @@ export function createRestRouter(options: RestOptions): Router {
       (input) => findJoinPath(deps, input).map(joinPathContent),
     ),
   );
-  router.post('/query', (req, res) =>
+  const runQuery = (req: Request, res: Response) =>
     run(req, res, runQueryInput, req.body, (input) =>
       runReadOnlyQuery(deps, input, { signal: signalOf(res, lifecycle), caller: callerOf(res) }).map(
         queryResultContent,
       ),
-    ),
-  );
+    );
+  router.post('/query', runQuery);
   router.post('/explain', (req, res) =>
     run(req, res, explainQueryInput, req.body, (input) =>
       explainQuery(deps, input, { signal: signalOf(res, lifecycle), caller: callerOf(res) }).map((plan) =>
@@ -111,7 +123,7 @@ export function createRestRouter(options: RestOptions): Router {
   );
 
   async function run<S extends z.ZodType, T>(
-    _req: Request,
+    req: Request,
     res: Response,
     schema: S,
     raw: unknown,
@@ -133,7 +145,7 @@ export function createRestRouter(options: RestOptions): Router {
     const result = await work(parsed.data);
     const durationMs = Math.round(performance.now() - started);
     if (result.isOk()) {
-      logger.debug('rest call', { path: res.req.path, caller: callerOf(res), durationMs });
+      logger.debug('rest call', { path: pathOf(req), caller: callerOf(res), durationMs });
       // Written directly rather than through res.json/res.send (content negotiation, ETag, charset
       // parsing): a point query's answer is small and always this one type; Node sets its length.
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
@@ -142,7 +154,7 @@ export function createRestRouter(options: RestOptions): Router {
     }
     const failure = result.error;
     logger.info('rest call failed', {
-      path: res.req.path,
+      path: pathOf(req),
       caller: callerOf(res),
       errorKind: failure.kind,
       durationMs,
@@ -153,10 +165,23 @@ export function createRestRouter(options: RestOptions): Router {
     sendProblem(res, failureProblem(failure, lifecycle.signal.aborted));
   }
 
-  return router;
+  return {
+    router,
+    query(req, res, next) {
+      parseJson(req, res, (error?: unknown) => {
+        if (error !== undefined) next(error);
+        else runQuery(req, res).catch(next);
+      });
+    },
+  };
 }
 
-/** `run_query`'s structured content, as the MCP tool returns it. */
+/** The path below /v1 (`/query`, `/tables/…`), whether the router or the direct handler serves it. */
+function pathOf(req: Request): string {
+  const path = req.path;
+  return req.baseUrl.endsWith('/v1') || !path.startsWith('/v1/') ? path : path.slice(3);
+}
+
 /**
  * Picks query-string parameters into a use-case input: `names` maps input fields to parameter names,
  * `numbers` are converted when they are plain digits (anything else reaches the schema as text and

@@ -1,5 +1,11 @@
 import type { LoggerPort } from '@legacybridge/core';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import { DEFAULT_PUBLIC_PATHS, enforceAuth, identifyCaller } from './auth.js';
 import { addHealthRoutes, databaseReadiness } from './health.js';
 import { hostGuard } from './host-guard.js';
@@ -44,16 +50,40 @@ export function createLegacyBridgeRouter(options: LegacyBridgeHttpOptions): Rout
       });
     });
   }
-  router.use(requestAccounting(lifecycle, metrics));
-  router.use(hostGuard(options.allowedHosts, logger));
-  router.use(identifyCaller(options.auth, options.identify, isPublic));
+  // The guards, in this order: accounting, host check, caller, rate limit, auth. One router layer
+  // for all of them: a layer each is matched and dispatched by the router on every request.
+  const guards: RequestHandler[] = [
+    requestAccounting(lifecycle, metrics),
+    hostGuard(options.allowedHosts, logger),
+    identifyCaller(options.auth, options.identify, isPublic),
+  ];
   if (options.rateLimit !== undefined) {
     const store = options.rateLimit.store ?? createMemoryRateLimitStore();
     // Probes and scrapes are not callers' traffic: a kubelet must never be throttled into a restart.
     // Requests failing auth count against their address, so guessing keys is throttled too.
-    router.use(rateLimitMiddleware(options.rateLimit, store, logger, isPublic, metrics));
+    guards.push(rateLimitMiddleware(options.rateLimit, store, logger, isPublic, metrics));
   }
-  router.use(enforceAuth(logger, metrics));
+  guards.push(enforceAuth(logger, metrics));
+  router.use(inSequence(guards));
+
+  const mcp = createMcpEndpoint({ deps, logger, name, version, trace });
+  lifecycle.signal.addEventListener('abort', () => void mcp.close().catch(() => {}), { once: true });
+  const rest = createRestRouter({
+    deps,
+    logger,
+    lifecycle,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    apiKeyRequired: options.auth?.required === true,
+    version,
+  });
+  // The two hot paths, spelled exactly, served before the router walks its routes; any other
+  // spelling (a trailing slash, another case) still reaches the same handlers through the routes.
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    const path = req.path;
+    if (path === '/mcp') mcp.handle(req, res).catch(next);
+    else if (path === '/v1/query' && req.method === 'POST') rest.query(req, res, next);
+    else next();
+  });
 
   addHealthRoutes(router, {
     service: options.service ?? 'legacybridge',
@@ -64,21 +94,8 @@ export function createLegacyBridgeRouter(options: LegacyBridgeHttpOptions): Rout
     logger,
   });
 
-  const mcp = createMcpEndpoint({ deps, logger, name, version, trace });
-  lifecycle.signal.addEventListener('abort', () => void mcp.close().catch(() => {}), { once: true });
   router.all('/mcp', (req: Request, res: Response) => mcp.handle(req, res));
-
-  router.use(
-    '/v1',
-    createRestRouter({
-      deps,
-      logger,
-      lifecycle,
-      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-      apiKeyRequired: options.auth?.required === true,
-      version,
-    }),
-  );
+  router.use('/v1', rest.router);
 
   // Express's own errors (unparsable JSON, a body over the limit) as problem documents; anything
   // else is a bug: logged by name, answered without its message or stack.
@@ -98,4 +115,35 @@ export function createLegacyBridgeRouter(options: LegacyBridgeHttpOptions): Rout
     sendProblem(res, problem(500, 'InternalError', 'Internal Server Error'));
   });
   return router;
+}
+
+/**
+ * Runs middleware one after the other as a single handler, with Express's contract: each calls
+ * `next()` to go on, or answers; `next(error)` (or a throw, or a rejected promise) skips the rest
+ * and hands the error to the router's error handlers.
+ */
+function inSequence(handlers: readonly RequestHandler[]): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    let index = 0;
+    const step = (error?: unknown): void => {
+      // Express's own test: any truthy value is an error (`next(null)` goes on).
+      if (error) {
+        next(error);
+        return;
+      }
+      const handler = handlers[index++];
+      if (handler === undefined) {
+        next();
+        return;
+      }
+      try {
+        const returned: unknown = handler(req, res, step);
+        if (returned instanceof Promise)
+          returned.catch((e: unknown) => next(e ?? new Error('middleware failed')));
+      } catch (e) {
+        next(e);
+      }
+    };
+    step();
+  };
 }

@@ -155,6 +155,31 @@ describeWhen('postgres', 'the HTTP service over PostgreSQL', unavailable, () => 
     expect(res.json.kind).toBe('InvalidInput');
   });
 
+  it('POST /v1/query answers alike on the direct path and through the router (trailing slash, case)', async () => {
+    // `/v1/query` exactly is served before the router's route walk; other spellings take the routes.
+    for (const path of ['/v1/query', '/v1/query/', '/V1/Query']) {
+      const ok = await call(`${service.url}${path}`, { json: { sql: 'SELECT 3 AS three' } });
+      expect(ok.status, path).toBe(200);
+      expect(ok.headers.get('cache-control'), path).toBe('no-store');
+      expect(ok.json.rows, path).toEqual([[3]]);
+      const invalid = await call(`${service.url}${path}`, { json: { sql: 42 } });
+      expect([invalid.status, invalid.json.kind], path).toEqual([400, 'InvalidInput']);
+      const notJson = await call(`${service.url}${path}`, { method: 'POST', body: '{"sql":' });
+      expect([notJson.status, notJson.json.kind, notJson.json.detail], path).toEqual([
+        400,
+        'InvalidInput',
+        'The body is not valid JSON.',
+      ]);
+      const huge = await call(`${service.url}${path}`, {
+        method: 'POST',
+        body: JSON.stringify({ sql: `SELECT '${'x'.repeat(1024 * 1024)}'` }),
+      });
+      expect([huge.status, huge.json.kind], path).toEqual([413, 'InvalidInput']);
+    }
+    // GET is not a query: the direct path is POST only, the router answers the rest (404 here).
+    expect((await call(`${service.url}/v1/query`)).status).toBe(404);
+  });
+
   it('POST /v1/explain returns the plan', async () => {
     const res = await call(`${service.url}/v1/explain`, {
       json: { sql: 'SELECT * FROM orders WHERE id = 1' },
