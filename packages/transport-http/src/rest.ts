@@ -29,6 +29,7 @@ import type { z } from 'zod';
 import type { HttpLifecycle } from './lifecycle.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { failureProblem, problem, retryAfterOf, sendProblem } from './problem.js';
+import { markFollowsShutdown } from './shutdown-db.js';
 
 export interface RestOptions {
   readonly deps: UseCaseDeps;
@@ -217,7 +218,8 @@ function signalOf(res: Response, lifecycle: HttpLifecycle): AbortSignal {
     lifecycle.signal.removeEventListener('abort', onShutdown);
     if (!res.writableFinished) gone.abort();
   });
-  return gone.signal;
+  // It aborts on shutdown itself: the database port then adds no second link to the shutdown signal.
+  return markFollowsShutdown(gone.signal);
 }
 
 function callerOf(res: Response): string {
