@@ -1,5 +1,13 @@
+import { createRequire } from 'node:module';
 import type { CachePort, LoggerPort, MetricsPort } from '@legacybridge/core';
-import { Redis } from 'ioredis';
+import type * as IORedis from 'ioredis';
+
+// ioredis is required when a cache is created, not when this module loads: the server imports this
+// package whether or not REDIS_URL is set, and ioredis is a noticeable part of a stdio server's
+// startup. (A synchronous require keeps createRedisCache synchronous; the CommonJS bundle gets
+// import.meta.url from tsup's shim.)
+const requireHere = createRequire(import.meta.url);
+let ioredis: typeof IORedis | undefined;
 
 export interface RedisCacheOptions {
   /** `redis://[:password@]host:port[/db]` or `rediss://` (REDIS_URL). */
@@ -43,7 +51,8 @@ const QUIET_AFTER_TIMEOUT_MS = 1_000;
  */
 export function createRedisCache(options: RedisCacheOptions): RedisCache {
   const logger = options.logger;
-  const redis = new Redis(options.url, {
+  ioredis ??= requireHere('ioredis') as typeof IORedis;
+  const redis = new ioredis.Redis(options.url, {
     keyPrefix: options.keyPrefix ?? 'legacybridge:',
     lazyConnect: false,
     enableOfflineQueue: false,

@@ -38,52 +38,77 @@ describe('default adapters, loaded by scheme', () => {
   });
 });
 
-describe('the CLI imports one adapter package', () => {
+describe('what the CLI loads', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lb-adapters-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  // A module-resolution hook that records every @legacybridge/adapter-* package the process imports
-  // (hooks run on their own thread in Node 20, so they write to a file).
-  const record = join(dir, 'imported.txt');
+  // Every package the process loads: a module-resolution hook records ESM imports (hooks run on
+  // their own thread in Node 20, so it writes to a file), and a preload script adds every CommonJS
+  // module in require.cache at exit (drivers are mostly CommonJS, and require() skips the hook).
+  const record = join(dir, 'loaded.txt');
   const hooks = join(dir, 'hooks.mjs');
   writeFileSync(
     hooks,
     `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
-  if (specifier.startsWith('@legacybridge/adapter-')) appendFileSync(${JSON.stringify(record)}, specifier + '\\n');
-  return next(specifier, context);
+  const resolved = await next(specifier, context);
+  appendFileSync(${JSON.stringify(record)}, resolved.url + '\\n');
+  return resolved;
 }
 `,
   );
-  const register = join(dir, 'register.mjs');
+  const preload = join(dir, 'preload.cjs');
   writeFileSync(
-    register,
-    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    preload,
+    `const { register } = require('node:module');
+const { appendFileSync } = require('node:fs');
+const { pathToFileURL } = require('node:url');
+register(${JSON.stringify(pathToFileURL(hooks).href)});
+process.on('exit', () => appendFileSync(${JSON.stringify(record)}, Object.keys(require.cache).join('\\n') + '\\n'));
+`,
   );
 
-  const importedBy = (url: string): string[] => {
+  /** The npm packages (and workspace packages) a CLI run loaded. */
+  const loadedBy = (args: string[]): Set<string> => {
     rmSync(record, { force: true });
     // stdin closed at once: the server starts, sees the end of its MCP channel, and exits.
-    const run = spawnSync(process.execPath, ['--import', register, CLI_PATH, '--url', url], {
+    const run = spawnSync(process.execPath, ['--require', preload, CLI_PATH, ...args], {
       input: '',
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'error', XDG_CACHE_HOME: dir },
       timeout: 30_000,
       encoding: 'utf8',
     });
     expect(run.status, run.stderr).toBe(0);
-    return [...new Set(readFileSync(record, 'utf8').trim().split('\n'))];
+    const names = new Set<string>();
+    for (const line of readFileSync(record, 'utf8').split('\n')) {
+      const inModules = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(line);
+      if (inModules) names.add(inModules[1]!);
+      const workspace = /\/packages\/([^/]+)\/(?:dist|src)\//.exec(line);
+      if (workspace && !inModules) names.add(`@legacybridge/${workspace[1]}`);
+    }
+    return names;
   };
+  const drivers = ['pg', 'mysql2', 'tedious', 'mssql', 'oracledb', 'better-sqlite3'];
+  const adapters = ['postgres', 'mysql', 'mssql', 'oracle', 'sqlite'].map(
+    (a) => `@legacybridge/adapter-${a}`,
+  );
+  // Only HTTP needs these; a stdio server must not pay for loading them.
+  const httpOnly = ['express', 'ioredis', '@legacybridge/transport-http'];
 
-  it('a PostgreSQL URL loads the PostgreSQL adapter and no other driver', () => {
+  it('a PostgreSQL URL over stdio loads pg and its adapter, no other driver and nothing HTTP', () => {
     requireBuiltCli();
     // Nothing listens on port 1: the adapter connects lazily, so startup does not need the server.
-    expect(importedBy('postgres://nobody@127.0.0.1:1/none')).toEqual(['@legacybridge/adapter-postgres']);
+    const loaded = loadedBy(['--url', 'postgres://nobody@127.0.0.1:1/none']);
+    expect(adapters.filter((a) => loaded.has(a))).toEqual(['@legacybridge/adapter-postgres']);
+    expect(drivers.filter((d) => loaded.has(d))).toEqual(['pg']);
+    expect(httpOnly.filter((m) => loaded.has(m))).toEqual([]);
   });
 
-  it('a SQLite path loads the SQLite adapter only', () => {
+  it('the demo over stdio loads the SQLite adapter only', () => {
     requireBuiltCli();
-    const db = join(dir, 'x.db');
-    writeFileSync(db, '');
-    expect(importedBy(db)).toEqual(['@legacybridge/adapter-sqlite']);
+    const loaded = loadedBy([]);
+    expect(adapters.filter((a) => loaded.has(a))).toEqual(['@legacybridge/adapter-sqlite']);
+    expect(drivers.filter((d) => loaded.has(d))).toEqual(['better-sqlite3']);
+    expect(httpOnly.filter((m) => loaded.has(m))).toEqual([]);
   });
 });

@@ -1,8 +1,13 @@
 import { existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { fillDemoData } from './demo-data.js';
 import { DEMO_SCHEMA_SQL } from './demo-schema.js';
+
+// The native SQLite driver is loaded only when a demo file is generated: a server for another
+// database never needs it (the CommonJS bundle gets import.meta.url from tsup's shim).
+const requireHere = createRequire(import.meta.url);
 
 /** What `ensureDemoDatabase` did. */
 export interface EnsureDemoOutcome {
@@ -33,6 +38,7 @@ export function ensureDemoDatabase(path: string): EnsureDemoOutcome {
 }
 
 function writeDemo(file: string): void {
+  const Database = requireHere('better-sqlite3') as typeof BetterSqlite3;
   const db = new Database(file);
   try {
     // Nothing to protect until the file is published, and the file stays out of WAL mode so the
