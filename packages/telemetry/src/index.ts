@@ -1,12 +1,4 @@
-export {
-  type BufferedStderr,
-  bufferedStderr,
-  createPinoLogger,
-  flushLogs,
-  LOG_FLUSH_INTERVAL_MS,
-  type LogLevel,
-  type PinoLoggerOptions,
-} from './logger.js';
+export { createPinoLogger, type LogLevel, type PinoLoggerOptions } from './logger.js';
 export {
   createPrometheusMetrics,
   DURATION_BUCKETS_SECONDS,

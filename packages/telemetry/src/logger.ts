@@ -18,10 +18,7 @@ export interface PinoLoggerOptions {
   readonly redact?: ((text: string) => string) | undefined;
   /** Include `stack` for errors in context (development only; never in production). */
   readonly stackTraces?: boolean | undefined;
-  /**
-   * Where lines go; default the process's buffered stderr ({@link bufferedStderr}; stdout is the MCP
-   * stdio channel).
-   */
+  /** Where lines go; default stderr (stdout is the MCP stdio channel). */
   readonly destination?: DestinationStream | undefined;
   /** The clock of the `timestamp` field; tests pass their own. */
   readonly now?: (() => Date) | undefined;
@@ -62,7 +59,10 @@ export function createPinoLogger(options: PinoLoggerOptions): LoggerPort {
     for (const [key, member] of Object.entries(value)) out[key] = clean(member, depth + 1);
     return out;
   };
-  const sink = options.destination ?? bufferedStderr();
+  // process.stderr: synchronous for files and pipes on Linux, so a line is out before the call
+  // returns and nothing is lost when the process exits right after (pino's async mode would need a
+  // flush on every exit path).
+  const sink = options.destination ?? process.stderr;
   const now = options.now ?? (() => new Date());
   const destination = options.format === 'text' ? textDestination(sink) : sink;
   const root = pino(
@@ -121,67 +121,6 @@ function wrap(root: Logger, logger: Logger, bindings: LogContext): LoggerPort {
 }
 
 function ignore(): void {}
-
-/** How long a line may wait in the stderr buffer before it is written (ms). */
-export const LOG_FLUSH_INTERVAL_MS = 100;
-// Lines are written once this many bytes are buffered, whichever comes first (~20 query lines).
-const LOG_BUFFER_BYTES = 4096;
-
-/** Stderr with buffered writes: what `createPinoLogger` writes to when given no destination. */
-export interface BufferedStderr extends DestinationStream {
-  /** Writes everything buffered now, synchronously. */
-  flushSync(): void;
-}
-
-let stderrBuffer: BufferedStderr | undefined;
-
-/**
- * The process's stderr as a buffered destination, shared by every logger that writes there (so lines
- * keep their order): a write of one line per query to a pipe is a system call per query, ~3–5% of a
- * point query's CPU over HTTP. Lines are collected and written when 4 KiB are buffered or at most
- * {@link LOG_FLUSH_INTERVAL_MS} after the first of them, whichever comes first. Nothing is lost on
- * the way out: pino's destination writes the rest synchronously on `exit` (process.exit after a
- * SIGTERM/SIGINT shutdown or a fatal start failure, an uncaught exception or rejection) and on
- * `beforeExit`; {@link flushLogs} writes it at any other moment. Only a SIGKILL (or a crash of Node
- * itself) can lose the last ≤100 ms of lines.
- */
-export function bufferedStderr(): BufferedStderr {
-  if (stderrBuffer !== undefined) return stderrBuffer;
-  const stream = pino.destination({ dest: 2, sync: false, minLength: LOG_BUFFER_BYTES });
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    try {
-      stream.flush();
-    } catch {
-      // a destroyed stream (EPIPE) has nowhere to write
-    }
-  };
-  stderrBuffer = {
-    write(line: string) {
-      stream.write(line);
-      if (timer === undefined) {
-        timer = setTimeout(flush, LOG_FLUSH_INTERVAL_MS);
-        timer.unref(); // a pending flush never keeps the process alive (exit flushes anyway)
-      }
-    },
-    flushSync() {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      try {
-        stream.flushSync();
-      } catch {
-        // not open yet (nothing written) or destroyed: nothing to write
-      }
-    },
-  };
-  return stderrBuffer;
-}
-
-/** Writes every buffered log line to stderr now, synchronously (e.g. before an abrupt exit). */
-export function flushLogs(): void {
-  stderrBuffer?.flushSync();
-}
 
 const FIXED = new Set(['timestamp', 'level', 'service', 'message']);
 
