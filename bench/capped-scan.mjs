@@ -14,7 +14,16 @@
 // raise it to see the steady state), BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS for the server only).
 import { readFileSync } from 'node:fs';
 import { createBenchDatabase } from './generate-legacy-schema.mjs';
-import { CLI_PATH, dialects, load, loadBuilt, measureInterleaved, ok, rssMb } from './lib/common.mjs';
+import {
+  CLI_PATH,
+  dialects,
+  load,
+  loadBuilt,
+  measureInterleaved,
+  mysqlConnect,
+  ok,
+  rssMb,
+} from './lib/common.mjs';
 
 const BIG = Number(process.env.BENCH_BIG_ROWS ?? 1_000_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 15);
@@ -52,15 +61,7 @@ async function rawFor(dialect, url, database) {
       close: () => c.end(),
     };
   }
-  const { createConnection } = await load('mysql2/promise');
-  const u = new URL(url);
-  const c = await createConnection({
-    host: u.hostname,
-    port: u.port === '' ? 3306 : Number(u.port),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    database,
-  });
+  const c = await mysqlConnect(url, { database });
   return {
     limited: () => c.query(`SELECT * FROM TXN_LOG LIMIT ${CAP}`),
     // MariaDB is one process with a thread per connection: its whole RSS is what we can see.

@@ -28,7 +28,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBenchDatabase, tableName } from './generate-legacy-schema.mjs';
-import { CLI_PATH, dialects, load, loadBuilt, measureInterleaved, ok } from './lib/common.mjs';
+import { CLI_PATH, dialects, load, loadBuilt, measureInterleaved, mysqlConnect, ok } from './lib/common.mjs';
 import { connectDbhub, dbhubDsn, dbhubMissing, writeDbhubConfig } from './lib/dbhub.mjs';
 import { answerSize, loadTokenizer } from './lib/tokens.mjs';
 
@@ -67,15 +67,7 @@ async function postgresRaw(url, middle, master) {
 }
 
 async function mysqlRaw(url, database, middle, master) {
-  const { createConnection } = await load('mysql2/promise');
-  const u = new URL(url);
-  const c = await createConnection({
-    host: u.hostname,
-    port: u.port === '' ? 3306 : Number(u.port),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    database,
-  });
+  const c = await mysqlConnect(url, { database });
   // The statements an experienced MySQL DBA would type: one information_schema read per question.
   const describe = (name) => async () => {
     await c.query(

@@ -9,7 +9,7 @@
 //   node bench/generate-legacy-schema.mjs [postgres|mysql] [--big] [--keep]
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { load, MYSQL_URL, POSTGRES_URL, withDatabase } from './lib/common.mjs';
+import { load, MYSQL_URL, mysqlConnect, POSTGRES_URL, withDatabase } from './lib/common.mjs';
 
 const PREFIXES = [
   'ORD_HDR',
@@ -134,16 +134,7 @@ async function postgres(name, { tables, rows, bigRows }) {
 }
 
 async function mysql(name, { tables, rows, bigRows }) {
-  const { createConnection } = await load('mysql2/promise');
-  const u = new URL(MYSQL_URL);
-  const connect = () =>
-    createConnection({
-      host: u.hostname,
-      port: u.port === '' ? 3306 : Number(u.port),
-      user: decodeURIComponent(u.username),
-      password: decodeURIComponent(u.password),
-      multipleStatements: true,
-    });
+  const connect = () => mysqlConnect(MYSQL_URL, { database: undefined, multipleStatements: true });
   const admin = await connect();
   await admin.query(`CREATE DATABASE \`${name}\``);
   await admin.query(`USE \`${name}\``);

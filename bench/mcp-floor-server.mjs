@@ -12,7 +12,7 @@
 // measured over stdio with no database, adapter or pool in the way.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { load, loadBuilt, ROOT } from './lib/common.mjs';
+import { load, loadBuilt, mysqlConnect, ROOT } from './lib/common.mjs';
 
 const { McpServer } = await load('@modelcontextprotocol/server');
 const { serveStdio } = await load('@modelcontextprotocol/server/stdio');
@@ -84,15 +84,7 @@ async function rawConnection() {
     await client.connect();
     return async (sql) => (await client.query(sql)).rows;
   }
-  const { createConnection } = await load('mysql2/promise');
-  const u = new URL(rawUrl);
-  const connection = await createConnection({
-    host: u.hostname,
-    port: u.port === '' ? 3306 : Number(u.port),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    database: u.pathname.slice(1),
-  });
+  const connection = await mysqlConnect(rawUrl);
   return async (sql) => (await connection.query(sql))[0];
 }
 

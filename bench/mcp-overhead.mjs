@@ -21,7 +21,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBenchDatabase } from './generate-legacy-schema.mjs';
-import { CLI_PATH, dialects, load, loadBuilt, measureInterleaved, ok, ROOT } from './lib/common.mjs';
+import {
+  CLI_PATH,
+  dialects,
+  load,
+  loadBuilt,
+  measureInterleaved,
+  mysqlConnect,
+  ok,
+  ROOT,
+} from './lib/common.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 600);
@@ -69,15 +78,7 @@ async function rawDriver(dialect, url) {
       close: () => c.end(),
     };
   }
-  const { createConnection } = await load('mysql2/promise');
-  const u = new URL(url);
-  const c = await createConnection({
-    host: u.hostname,
-    port: u.port === '' ? 3306 : Number(u.port),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    database: u.pathname.slice(1),
-  });
+  const c = await mysqlConnect(url);
   return {
     text: (sql) => c.query(sql),
     param: (id) => c.execute('SELECT * FROM ORD_HIST WHERE ORD_ID = ?', [id]),

@@ -128,16 +128,8 @@ async function postgresContenders(url, cleanup) {
 }
 
 async function mysqlContenders(url, cleanup) {
-  const { createConnection } = await load('mysql2/promise');
-  const u = new URL(url);
   const connect = async () => {
-    const conn = await createConnection({
-      host: u.hostname,
-      port: u.port === '' ? 3306 : Number(u.port),
-      user: decodeURIComponent(u.username),
-      password: decodeURIComponent(u.password),
-      database: u.pathname.slice(1),
-    });
+    const conn = await mysqlConnect(url);
     cleanup.push(() => conn.end());
     return conn;
   };
@@ -232,15 +224,7 @@ async function createDatabase(dialect) {
     }
     return { url, drop };
   }
-  const { createConnection } = await load('mysql2/promise');
-  const u = new URL(MYSQL_URL);
-  const admin = await createConnection({
-    host: u.hostname,
-    port: u.port === '' ? 3306 : Number(u.port),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    multipleStatements: true,
-  });
+  const admin = await mysqlConnect(MYSQL_URL, { database: undefined, multipleStatements: true });
   const drop = async () => {
     await admin.query(`DROP DATABASE IF EXISTS ${name}`);
     await admin.end();

@@ -53,6 +53,23 @@ export const POSTGRES_URL =
   process.env.LEGACYBRIDGE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const MYSQL_URL = process.env.LEGACYBRIDGE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
+/**
+ * A mysql2/promise connection from a `mysql://` URL: host, port, user, password and the database of
+ * its path; `options` adds or overrides (`database`, `multipleStatements`).
+ */
+export async function mysqlConnect(url, options = {}) {
+  const { createConnection } = await load('mysql2/promise');
+  const u = new URL(url);
+  return createConnection({
+    host: u.hostname,
+    port: u.port === '' ? 3306 : Number(u.port),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.slice(1) || undefined,
+    ...options,
+  });
+}
+
 /** The same server URL pointing at another database. */
 export function withDatabase(url, database) {
   const u = new URL(url);
