@@ -248,8 +248,13 @@ export async function openSession(options: SessionOptions): Promise<Result<Sqlit
     },
     kill() {
       // Dead from now on, not from the `exit` event a few ms later: a pool releasing it meanwhile
-      // must not hand it out again.
-      if (alive) child.kill('SIGKILL');
+      // must not hand it out again. Referenced again first: an idle runner is unreferenced, and
+      // without a handle nothing keeps the event loop alive until its `exit` event, so a process
+      // awaiting close() (the server's shutdown) ended silently before its close finished.
+      if (alive) {
+        child.ref();
+        child.kill('SIGKILL');
+      }
       alive = false;
       killed = true;
       return exited;

@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DatabasePort, QueryLimits } from '@legacybridge/core';
 import { unsafeAssumeReadOnly } from '@legacybridge/core/testing';
 import Database from 'better-sqlite3';
@@ -549,5 +550,28 @@ describe('runner process hygiene', () => {
     } finally {
       delete process.env.LEGACYBRIDGE_TEST_SECRET;
     }
+  });
+});
+
+describe('close() in a process with nothing else to do', () => {
+  // The server's shutdown awaits close() and only then logs "stopped" and flushes telemetry. Idle
+  // runners are unreferenced (so a CLI can exit); close() must still keep the process alive until
+  // they have exited, or the process ends silently in the middle of its own shutdown.
+  it('resolves before the process exits, after runners were used and went idle', () => {
+    const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    if (!existsSync(dist)) throw new Error(`${dist} is missing: build first (node scripts/dev.mjs setup)`);
+    const script = `
+      const { createSqliteAdapter } = await import(${JSON.stringify(pathToFileURL(dist).href)});
+      const adapter = createSqliteAdapter({ url: ${JSON.stringify(fixture.path)} });
+      const tables = await adapter.listTables();
+      if (tables.isErr()) throw new Error(tables.error.message);
+      await adapter.close();
+      process.stdout.write('closed');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('closed');
   });
 });
