@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // import.meta.url in the CommonJS bundle (createRequire in sdk-loader.ts).
+  shims: true,
 });

@@ -92,10 +92,17 @@ process.on('exit', () => appendFileSync(${JSON.stringify(record)}, Object.keys(r
   const adapters = ['postgres', 'mysql', 'mssql', 'oracle', 'sqlite'].map(
     (a) => `@legacybridge/adapter-${a}`,
   );
-  // Only HTTP needs these; a stdio server must not pay for loading them.
-  const httpOnly = ['express', 'ioredis', '@legacybridge/transport-http'];
+  // A stdio server without REDIS_URL or an OTLP endpoint needs none of these: it must not pay for
+  // loading them (the HTTP stack, the Redis client, the OpenTelemetry SDK).
+  const httpOnly = [
+    'express',
+    'ioredis',
+    '@legacybridge/transport-http',
+    '@opentelemetry/sdk-node',
+    '@opentelemetry/exporter-prometheus',
+  ];
 
-  it('a PostgreSQL URL over stdio loads pg and its adapter, no other driver and nothing HTTP', () => {
+  it('a PostgreSQL URL over stdio loads pg and its adapter, no other driver, nothing HTTP, no OpenTelemetry SDK', () => {
     requireBuiltCli();
     // Nothing listens on port 1: the adapter connects lazily, so startup does not need the server.
     const loaded = loadedBy(['--url', 'postgres://nobody@127.0.0.1:1/none']);

@@ -1,7 +1,6 @@
 import type { MetricLabels, MetricsPort, PoolStats } from '@legacybridge/core';
 import type { Attributes, Counter, Gauge, Histogram, Meter } from '@opentelemetry/api';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { resources, metrics as sdkMetrics } from '@opentelemetry/sdk-node';
+import { openTelemetrySdk, prometheusExporter } from './sdk-loader.js';
 
 /** Seconds: from a 1 ms point lookup to the 30 s default statement timeout. */
 export const DURATION_BUCKETS_SECONDS = [
@@ -65,6 +64,8 @@ export interface PrometheusMetrics {
 export function createPrometheusMetrics(options: PrometheusMetricsOptions): PrometheusMetrics {
   // preventServerStart: the exporter is only a reader; `/metrics` is served by our own HTTP layer
   // (main port or METRICS_PORT), behind its auth and host checks.
+  const { resources, metrics: sdkMetrics } = openTelemetrySdk();
+  const { PrometheusExporter, PrometheusSerializer } = prometheusExporter();
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const provider = new sdkMetrics.MeterProvider({
     resource: resources.resourceFromAttributes({

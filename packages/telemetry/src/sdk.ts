@@ -1,4 +1,5 @@
-import { NodeSDK, resources, type tracing } from '@opentelemetry/sdk-node';
+import type { tracing } from '@opentelemetry/sdk-node';
+import { openTelemetrySdk } from './sdk-loader.js';
 
 export interface TracingOptions {
   readonly serviceName: string;
@@ -36,6 +37,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
   if (env.OTEL_SDK_DISABLED === 'true' || (!requested && !options.spanProcessors?.length)) {
     return { enabled: false, shutdown: async () => {} };
   }
+  const { NodeSDK, resources } = openTelemetrySdk();
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
     metricReaders: [],
