@@ -43,6 +43,9 @@ const STATE_KEYS = ['_negotiatedProtocolVersion', '_clientCapabilities', '_clien
  * - the negotiated version and client identity are cleared on return ({@link STATE_KEYS});
  * - modern (2026-07-28) and legacy (2025) instances are pooled apart: the modern entry installs a
  *   `server/discover` handler and adds its revisions to the instance's supported versions.
+ * - no per-client logging level can stick to an instance: the SDK registers `logging/setLevel` (and
+ *   its per-instance level map) only for servers that declare the `logging` capability, which ours
+ *   do not (logs go to stderr and OpenTelemetry; the method is deprecated in 2026-07-28).
  * If the SDK's instances do not have the fields this relies on (another SDK version), nothing is
  * pooled: every request gets a new instance, as the SDK intends by default.
  */
