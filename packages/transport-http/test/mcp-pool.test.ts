@@ -150,6 +150,17 @@ describeWhen('postgres', '/mcp with reused server instances', unavailable, () =>
     }
   });
 
+  it('a client cannot leave a logging level on a pooled instance: logging/setLevel does not exist', async () => {
+    // The SDK keeps a per-instance level map only for servers declaring the logging capability;
+    // ours declare none, so the method is refused and there is nothing to reset between requests.
+    const client = await legacy('alice-key-0123456789');
+    try {
+      await expect(client.setLoggingLevel('debug')).rejects.toMatchObject({ code: -32601 });
+    } finally {
+      await client.close();
+    }
+  });
+
   it('bodies the SDK refuses are still refused: not JSON (400), over 4 MiB (413), GET (405)', async () => {
     const post = (body: string) =>
       fetch(url(), {
