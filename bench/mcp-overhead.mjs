@@ -6,6 +6,8 @@
 //   c  LegacyBridge: the same client calling run_query on `node packages/server/dist/cli.js --url …`
 //   overhead = c − (a + b), target ≤ 0.05 ms at p50.
 // and, to split the MCP side, the floor server answering run_query's own result verbatim (same bytes),
+// the floor server running the SQL itself with the raw driver (what any server between client and
+// database pays: LegacyBridge − that is what LegacyBridge controls),
 // and LegacyBridge's MCP layer (tools, use case, guard, stdio hosting, logger) over a database port
 // that answers the same result at once: its cost over the floor is the MCP side, measured directly.
 // Plus, in-process, where the time goes: adapter.executeReadOnly and the runReadOnlyQuery use case,

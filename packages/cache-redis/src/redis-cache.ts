@@ -7,7 +7,6 @@ import type * as IORedis from 'ioredis';
 // startup. (A synchronous require keeps createRedisCache synchronous; the CommonJS bundle gets
 // import.meta.url from tsup's shim.)
 const requireHere = createRequire(import.meta.url);
-let ioredis: typeof IORedis | undefined;
 
 export interface RedisCacheOptions {
   /** `redis://[:password@]host:port[/db]` or `rediss://` (REDIS_URL). */
@@ -51,8 +50,8 @@ const QUIET_AFTER_TIMEOUT_MS = 1_000;
  */
 export function createRedisCache(options: RedisCacheOptions): RedisCache {
   const logger = options.logger;
-  ioredis ??= requireHere('ioredis') as typeof IORedis;
-  const redis = new ioredis.Redis(options.url, {
+  const { Redis } = requireHere('ioredis') as typeof IORedis;
+  const redis = new Redis(options.url, {
     keyPrefix: options.keyPrefix ?? 'legacybridge:',
     lazyConnect: false,
     enableOfflineQueue: false,

@@ -152,15 +152,17 @@ export function startServer(options: StartServerOptions = {}): ResultAsync<Runni
             return okAsync(running(transport, undefined, rt, logger, stdio.ended, () => stdio.close()));
           }
           // Imported here, not at the top: Express, the rate limiter's Redis client and the rest of the
-          // HTTP stack are a third of a stdio server's startup, and stdio never uses them.
-          return ResultAsync.fromSafePromise(import('./http.js')).andThen((http) => serveHttp(rt, http));
+          // HTTP stack were about a fifth of a stdio server's startup, and stdio never uses them.
+          return ResultAsync.fromSafePromise(import('./http.js')).andThen((http) =>
+            serveHttp(rt, http, audit),
+          );
         };
 
         function serveHttp(
           rt: Runtime,
           { httpAuthSettings, startHttpServer }: typeof import('./http.js'),
+          audit: () => void,
         ): ResultAsync<RunningServer, StartFailure> {
-          const audit = () => auditInBackground(rt.deps.db, logger);
           const { config } = settings;
           const auth = httpAuthSettings(config);
           if (auth.isErr()) {

@@ -12,15 +12,11 @@ import type * as SdkNode from '@opentelemetry/sdk-node';
  */
 const requireHere = createRequire(import.meta.url);
 
-let sdk: typeof SdkNode | undefined;
-let prometheus: typeof PrometheusExporterModule | undefined;
-
+// require() caches the module: a second call is a lookup, no second load.
 export function openTelemetrySdk(): typeof SdkNode {
-  sdk ??= requireHere('@opentelemetry/sdk-node') as typeof SdkNode;
-  return sdk;
+  return requireHere('@opentelemetry/sdk-node') as typeof SdkNode;
 }
 
 export function prometheusExporter(): typeof PrometheusExporterModule {
-  prometheus ??= requireHere('@opentelemetry/exporter-prometheus') as typeof PrometheusExporterModule;
-  return prometheus;
+  return requireHere('@opentelemetry/exporter-prometheus') as typeof PrometheusExporterModule;
 }
