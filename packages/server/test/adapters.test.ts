@@ -32,7 +32,7 @@ describe('default adapters, loaded by scheme', () => {
     expect(all.map((d) => d.dialect).sort()).toEqual(['mssql', 'mysql', 'oracle', 'postgres', 'sqlite']);
   });
 
-  it('uses the adapters it is given without loading any', async () => {
+  it('returns the adapters it is given, unchanged', async () => {
     const given = [DEFAULT_ADAPTERS[0]!];
     expect((await adaptersFor(given, 'postgres://u@db/x'))._unsafeUnwrap()).toBe(given);
   });
